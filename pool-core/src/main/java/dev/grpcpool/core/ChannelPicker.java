@@ -1,0 +1,136 @@
+package dev.grpcpool.core;
+
+import io.grpc.ConnectivityState;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The pick strategies of a {@link ChannelPool}: each returns a slot index, reading only the slot array,
+ * each channel's cached state and in-flight count, and one shared round-robin position.
+ *
+ * <p>No lock and no allocation on any path that ends at a READY channel (asking an IDLE channel to connect
+ * allocates inside gRPC). The round-robin position is an int that wraps past {@code Integer.MAX_VALUE};
+ * {@code Math.floorMod} keeps the index in range across the wrap.
+ *
+ * <p>This class is thread-safe.
+ */
+final class ChannelPicker {
+
+  private final int size;
+  private final PickStrategy strategy;
+  private final AtomicReferenceArray<PooledChannel> channels;
+  private final HealthChecker healthChecker;
+  private final AtomicInteger next = new AtomicInteger();
+  private final LongAdder noHealthyFallbacks = new LongAdder();
+
+  ChannelPicker(PickStrategy strategy, AtomicReferenceArray<PooledChannel> channels, HealthChecker healthChecker) {
+    this.size = channels.length();
+    this.strategy = strategy;
+    this.channels = channels;
+    this.healthChecker = healthChecker;
+  }
+
+  /** The slot the configured strategy chooses. */
+  int pick() {
+    switch (strategy) {
+      case HEALTHY_FIRST:
+        return healthy();
+      case LEAST_IN_FLIGHT:
+        return leastInFlight();
+      case POWER_OF_TWO_CHOICES:
+        return powerOfTwo();
+      case ROUND_ROBIN:
+      default:
+        return roundRobin();
+    }
+  }
+
+  /** The next slot in round-robin order, whatever its state. */
+  int roundRobin() {
+    return size == 1 ? 0 : Math.floorMod(next.getAndIncrement(), size);
+  }
+
+  /**
+   * The first pickable slot (see {@link HealthChecker#isPickable}) from the round-robin start; an IDLE one is
+   * asked to connect. If none is pickable: counted, and the first slot from the start that is not shut down.
+   */
+  int healthy() {
+    int start = roundRobin();
+    for (int k = 0; k < size; k++) {
+      int i = wrap(start + k);
+      PooledChannel pc = channels.get(i);
+      if (healthChecker.isPickable(pc)) {
+        if (pc.state() == ConnectivityState.IDLE) {
+          pc.requestConnection();
+        }
+        return i;
+      }
+    }
+    noHealthyFallbacks.increment();
+    for (int k = 0; k < size; k++) {
+      int i = wrap(start + k);
+      if (!channels.get(i).channel.isShutdown()) {
+        return i;
+      }
+    }
+    return start;
+  }
+
+  /** The slot with the fewest calls in flight; ties go to the first from the round-robin start. */
+  int leastInFlight() {
+    int start = roundRobin();
+    int best = start;
+    int bestLoad = load(start);
+    for (int k = 1; k < size && bestLoad > 0; k++) {
+      int i = wrap(start + k);
+      int l = load(i);
+      if (l < bestLoad) {
+        best = i;
+        bestLoad = l;
+      }
+    }
+    return best;
+  }
+
+  /** The less loaded of two distinct random slots. */
+  int powerOfTwo() {
+    if (size == 1) {
+      return 0;
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    int a = random.nextInt(size);
+    int b = random.nextInt(size - 1);
+    if (b >= a) {
+      b++;
+    }
+    return load(b) < load(a) ? b : a;
+  }
+
+  /**
+   * Calls in flight, or "infinitely busy" for a channel that is failing or shut down: such a channel fails
+   * calls fast, so its count stays low and would otherwise attract every call.
+   */
+  private int load(int i) {
+    PooledChannel pc = channels.get(i);
+    ConnectivityState s = pc.state();
+    if (s == ConnectivityState.TRANSIENT_FAILURE || s == ConnectivityState.SHUTDOWN) {
+      return Integer.MAX_VALUE;
+    }
+    return pc.inFlight.get();
+  }
+
+  private int wrap(int i) {
+    return i >= size ? i - size : i;
+  }
+
+  long noHealthyFallbacks() {
+    return noHealthyFallbacks.sum();
+  }
+
+  /** Sets the round-robin position, to exercise its wrap-around. */
+  void setPosition(int position) {
+    next.set(position);
+  }
+}

@@ -1,0 +1,200 @@
+package dev.grpcpool.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Tests for {@link PoolConfig}: defaults, the keepalive choices, and every rejection's message. */
+class PoolConfigTest {
+
+  @Test
+  void defaults_matchTheDocumentedValues() {
+    PoolConfig c = PoolConfig.builder("dns:///echo:50051").build();
+
+    assertThat(c.targets()).containsExactly("dns:///echo:50051");
+    assertThat(c.size()).isEqualTo(5);
+    assertThat(c.pickStrategy()).isEqualTo(PickStrategy.ROUND_ROBIN);
+    assertThat(c.healthCheckInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.healthCheckTimeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.healthServiceName()).isNull();
+    assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.maxInboundMessageSize()).isEqualTo(4 * 1024 * 1024);
+    assertThat(c.loadBalancingPolicy()).isEqualTo("round_robin");
+    assertThat(c.defaultServiceConfig()).isNull();
+    assertThat(c.retryEnabled()).isTrue();
+    assertThat(c.maxChannelAge()).isNull();
+    assertThat(c.transientFailureGrace()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.closeTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.channelBuilderFactory()).isSameAs(PoolConfig.DEFAULT_CHANNEL_BUILDER_FACTORY);
+  }
+
+  @Test
+  void defaultKeepAlive_staysWithinWhatADefaultGrpcJavaServerPermits() {
+    PoolConfig c = PoolConfig.builder("t").build();
+
+    // A default grpc-java server permits one ping per 5 minutes, and none while no call is active.
+    assertThat(c.keepAliveTime()).isGreaterThanOrEqualTo(Duration.ofMinutes(5));
+    assertThat(c.keepAliveWithoutCalls()).isFalse();
+    assertThat(c.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void aggressiveKeepAlive_isTheArticleSetting() {
+    PoolConfig c = PoolConfig.builder("t").aggressiveKeepAlive().build();
+
+    assertThat(c.keepAliveTime()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.keepAliveWithoutCalls()).isTrue();
+  }
+
+  @Test
+  void keepAliveTimeNull_disablesKeepAlive() {
+    assertThat(PoolConfig.builder("t").keepAliveTime(null).build().keepAliveTime()).isNull();
+  }
+
+  @Test
+  void targetList_channelIDialsTargetIModN() {
+    PoolConfig c = PoolConfig.builder(List.of("a", "b", "c")).size(5).build();
+
+    assertThat(c.targetFor(0)).isEqualTo("a");
+    assertThat(c.targetFor(2)).isEqualTo("c");
+    assertThat(c.targetFor(3)).isEqualTo("a");
+    assertThat(c.targetFor(4)).isEqualTo("b");
+  }
+
+  @Test
+  void toBuilder_copiesEverySetting() {
+    PoolConfig.ChannelBuilderFactory factory = InProcessChannelBuilder::forName;
+    PoolConfig original = PoolConfig.builder(List.of("a", "b")).size(7).pickStrategy(PickStrategy.LEAST_IN_FLIGHT)
+        .healthCheckInterval(Duration.ofSeconds(3)).healthCheckTimeout(Duration.ofMillis(300))
+        .healthServiceName("svc").connectTimeout(Duration.ofSeconds(2)).keepAliveTime(Duration.ofMinutes(6))
+        .keepAliveTimeout(Duration.ofSeconds(7)).keepAliveWithoutCalls(true).maxInboundMessageSize(1234)
+        .loadBalancingPolicy("pick_first").defaultServiceConfig(Map.of("k", "v")).retryEnabled(false)
+        .maxChannelAge(Duration.ofMinutes(9)).transientFailureGrace(Duration.ofSeconds(8))
+        .closeTimeout(Duration.ZERO).channelBuilderFactory(factory).build();
+
+    PoolConfig copy = original.toBuilder().build();
+
+    assertThat(copy).usingRecursiveComparison().isEqualTo(original);
+    assertThat(copy.toString()).isEqualTo(original.toString());
+    assertThat(copy.toString()).contains("size=7", "keepAliveTime=6m", "closeTimeout=0s", "maxChannelAge=9m");
+  }
+
+  @Test
+  void defaultServiceConfig_isCopiedAndUnmodifiable() {
+    Map<String, Object> source = new java.util.HashMap<>(Map.of("k", "v"));
+    PoolConfig c = PoolConfig.builder("t").defaultServiceConfig(source).build();
+    source.put("other", "x");
+
+    assertThat(c.defaultServiceConfig()).containsOnlyKeys("k");
+    assertThatThrownBy(() -> c.defaultServiceConfig().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void format_writesDurationsAsPeopleDo() {
+    assertThat(PoolConfig.format(Duration.ofMillis(500))).isEqualTo("500ms");
+    assertThat(PoolConfig.format(Duration.ofSeconds(30))).isEqualTo("30s");
+    assertThat(PoolConfig.format(Duration.ofMinutes(5))).isEqualTo("5m");
+    assertThat(PoolConfig.format(Duration.ofDays(30))).isEqualTo("30d");
+    assertThat(PoolConfig.format(Duration.ofSeconds(-1))).isEqualTo("-1s");
+    assertThat(PoolConfig.format(Duration.ofNanos(1500))).isEqualTo("PT0.0000015S");
+  }
+
+  @Test
+  void connectTimeout_reachesNettyThroughItsChannelOption() {
+    ManagedChannelBuilder<?> netty = NettyChannelBuilder.forTarget("127.0.0.1:1");
+    ManagedChannelBuilder<?> inProcess = InProcessChannelBuilder.forName("x");
+
+    assertThat(PooledChannelFactory.applyConnectTimeout(netty, Duration.ofSeconds(3))).isTrue();
+    assertThat(PooledChannelFactory.applyConnectTimeout(inProcess, Duration.ofSeconds(3))).isFalse();
+  }
+
+  // ---------------------------------------------------------------- rejections
+
+  static Stream<Arguments> rejections() {
+    return Stream.of(
+        rejected("blank target", b -> b, PoolConfig.builder("  "), "target must not be blank (was \"  \")"),
+        rejected("null target", b -> b, PoolConfig.builder((String) null), "target must not be blank (was null)"),
+        rejected("empty target list", b -> b, PoolConfig.builder(Collections.emptyList()),
+            "targets must hold at least one target (was empty)"),
+        rejected("null target list", b -> b, PoolConfig.builder((List<String>) null),
+            "targets must hold at least one target (was null)"),
+        rejected("blank entry in list", b -> b, PoolConfig.builder(Arrays.asList("a", "")),
+            "targets[1] must not be blank (was \"\")"),
+        rejected("size 0", b -> b.size(0), null, "size must be between 1 and 1024 (was 0)"),
+        rejected("size 1025", b -> b.size(1025), null, "size must be between 1 and 1024 (was 1025)"),
+        rejected("size below target count", b -> b.size(2), PoolConfig.builder(List.of("a", "b", "c")),
+            "size must be at least the number of targets (3) so every target gets a channel (was 2)"),
+        rejected("null strategy", b -> b.pickStrategy(null), null,
+            "pickStrategy must be one of ROUND_ROBIN, HEALTHY_FIRST, LEAST_IN_FLIGHT, POWER_OF_TWO_CHOICES (was null)"),
+        rejected("zero interval", b -> b.healthCheckInterval(Duration.ZERO), null,
+            "healthCheckInterval must be greater than 0s and at most 30d (was 0s)"),
+        rejected("null interval", b -> b.healthCheckInterval(null), null,
+            "healthCheckInterval must be greater than 0s and at most 30d (was null)"),
+        rejected("negative timeout", b -> b.healthCheckTimeout(Duration.ofSeconds(-1)), null,
+            "healthCheckTimeout must be greater than 0s and at most 30d (was -1s)"),
+        rejected("huge connect timeout", b -> b.connectTimeout(Duration.ofDays(31)), null,
+            "connectTimeout must be greater than 0s and at most 30d (was 31d)"),
+        rejected("keepalive below 10s", b -> b.keepAliveTime(Duration.ofSeconds(9)), null,
+            "keepAliveTime must be between 10s and 30d, or null to disable keepalive (was 9s)"),
+        rejected("zero keepalive timeout", b -> b.keepAliveTimeout(Duration.ZERO), null,
+            "keepAliveTimeout must be greater than 0s and at most 30d (was 0s)"),
+        rejected("zero message size", b -> b.maxInboundMessageSize(0), null,
+            "maxInboundMessageSize must be between 1 and 2147483647 bytes (was 0)"),
+        rejected("blank policy", b -> b.loadBalancingPolicy(" "), null,
+            "loadBalancingPolicy must be a registered policy such as round_robin or pick_first (was \" \")"),
+        rejected("unknown policy", b -> b.loadBalancingPolicy("no_such_policy"), null,
+            "loadBalancingPolicy must be a registered policy such as round_robin or pick_first "
+                + "(was \"no_such_policy\", which no LoadBalancerProvider on the class path provides)"),
+        rejected("zero max age", b -> b.maxChannelAge(Duration.ZERO), null,
+            "maxChannelAge must be greater than 0s and at most 30d, or null to never refresh (was 0s)"),
+        rejected("negative grace", b -> b.transientFailureGrace(Duration.ofMillis(-5)), null,
+            "transientFailureGrace must be greater than 0s and at most 30d (was -5ms)"),
+        rejected("negative close timeout", b -> b.closeTimeout(Duration.ofSeconds(-1)), null,
+            "closeTimeout must be between 0s and 30d (was -1s)"),
+        rejected("null close timeout", b -> b.closeTimeout(null), null,
+            "closeTimeout must be between 0s and 30d (was null)"),
+        rejected("null factory", b -> b.channelBuilderFactory(null), null,
+            "channelBuilderFactory must not be null (use PoolConfig.DEFAULT_CHANNEL_BUILDER_FACTORY for "
+                + "plaintext channels)"));
+  }
+
+  private static Arguments rejected(String name, UnaryOperator<PoolConfig.Builder> change,
+      PoolConfig.Builder base, String message) {
+    return Arguments.of(name, change, base == null ? PoolConfig.builder("dns:///echo:50051") : base, message);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rejections")
+  void build_rejectsOutOfRangeValue_withMessageNamingSettingAndRange(String name,
+      UnaryOperator<PoolConfig.Builder> change, PoolConfig.Builder base, String message) {
+    PoolConfig.Builder builder = change.apply(base);
+
+    assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+  }
+
+  @Test
+  void build_acceptsTheBoundaryValues() {
+    PoolConfig c = PoolConfig.builder("t").size(1024).keepAliveTime(Duration.ofSeconds(10))
+        .maxInboundMessageSize(1).closeTimeout(Duration.ZERO).healthCheckInterval(Duration.ofDays(30))
+        .healthServiceName("").build();
+
+    assertThat(c.size()).isEqualTo(1024);
+    assertThat(c.closeTimeout()).isZero();
+    assertThat(c.healthServiceName()).isEmpty();
+  }
+}

@@ -1,0 +1,74 @@
+package dev.grpcpool.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.NameResolver;
+import io.grpc.NameResolverProvider;
+import io.grpc.SynchronizationContext;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Tests for {@link StaticNameResolverProvider}; channels over it are tested in {@link ChannelPoolNettyTest}. */
+class StaticNameResolverProviderTest {
+
+  private final StaticNameResolverProvider provider = new StaticNameResolverProvider();
+  private final NameResolver.Args args = NameResolver.Args.newBuilder()
+      .setDefaultPort(443)
+      .setProxyDetector(address -> null)
+      .setSynchronizationContext(new SynchronizationContext((t, e) -> { }))
+      .setServiceConfigParser(new NameResolver.ServiceConfigParser() {
+        @Override
+        public NameResolver.ConfigOrError parseServiceConfig(Map<String, ?> config) {
+          return NameResolver.ConfigOrError.fromConfig(config);
+        }
+      })
+      .build();
+
+  @Test
+  void isRegisteredAsAServiceForItsScheme() {
+    assertThat(ServiceLoader.load(NameResolverProvider.class))
+        .anyMatch(p -> p instanceof StaticNameResolverProvider && p.getDefaultScheme().equals("static"));
+  }
+
+  @Test
+  void parsesEveryAddress_includingBracketedIpv6() {
+    List<StaticNameResolverProvider.HostPort> list =
+        StaticNameResolverProvider.parseAddresses("/127.0.0.1:50051, localhost:50052,[::1]:50053");
+
+    assertThat(list).extracting(Object::toString)
+        .containsExactly("127.0.0.1:50051", "localhost:50052", "[::1]:50053");
+    assertThat(list.get(2).host).isEqualTo("::1");
+  }
+
+  @Test
+  void authority_isTheUriAuthorityIfGiven_elseTheFirstAddress() {
+    assertThat(provider.newNameResolver(URI.create("static:///10.0.0.1:1,10.0.0.2:2"), args).getServiceAuthority())
+        .isEqualTo("10.0.0.1:1");
+    assertThat(provider.newNameResolver(URI.create("static://echo.internal/10.0.0.1:1"), args)
+        .getServiceAuthority()).isEqualTo("echo.internal");
+  }
+
+  @Test
+  void otherScheme_isNotHandled() {
+    assertThat(provider.newNameResolver(URI.create("dns:///10.0.0.1:1"), args)).isNull();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "static:///|static target needs at least one host:port, as in static:///127.0.0.1:50051,127.0.0.1:50052",
+      "static:///10.0.0.1|static target entry must be host:port (was \"10.0.0.1\")",
+      "static:///10.0.0.1:1,|static target entry must be host:port (was \"\")",
+      "static:///10.0.0.1:http|static target entry port must be a number (was \"10.0.0.1:http\")",
+      "static:///10.0.0.1:70000|static target entry must be host:port with port 1..65535 (was \"10.0.0.1:70000\")",
+      "static:///::1:80|static target entry with an IPv6 host needs brackets, [host]:port (was \"::1:80\")"})
+  void malformedTarget_isRejectedQuotingTheEntry(String target, String message) {
+    assertThatThrownBy(() -> provider.newNameResolver(URI.create(target), args))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+  }
+}
