@@ -66,7 +66,7 @@ public final class PoolStats {
       return inFlight;
     }
 
-    /** Times this slot was chosen, by {@code newCall}, {@code pick}, {@code get} or {@code getHealthy}. */
+    /** Calls through the pool that picked this slot ({@code pick}, {@code get} and {@code getHealthy} are not counted). */
     public long picks() {
       return picks;
     }

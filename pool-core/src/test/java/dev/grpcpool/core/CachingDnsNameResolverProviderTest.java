@@ -60,13 +60,15 @@ class CachingDnsNameResolverProviderTest {
 
   @AfterEach
   void tearDown() throws InterruptedException {
+    // Lookups first: a lookup finishing on its own thread drains the synchronization context there and may
+    // schedule an expiry timer; the scheduler must still be running when it does.
+    lookupExecutor.shutdownNow();
+    assertThat(lookupExecutor.awaitTermination(5, SECONDS)).isTrue();
     for (NameResolver r : resolvers) {
       syncContext.execute(r::shutdown);
     }
     scheduler.shutdownNow();
-    lookupExecutor.shutdownNow();
     assertThat(scheduler.awaitTermination(5, SECONDS)).isTrue();
-    assertThat(lookupExecutor.awaitTermination(5, SECONDS)).isTrue();
     assertThat(uncaught).as("exceptions in the synchronization context").isEmpty();
   }
 
