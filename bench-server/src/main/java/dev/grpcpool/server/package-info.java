@@ -1,0 +1,23 @@
+/**
+ * An echo gRPC server to pool against: in-process or on Netty, with simulated work, per-connection limits,
+ * the standard health service and fault controls.
+ *
+ * <h2>Backends</h2>
+ * {@link dev.grpcpool.server.BenchServer} is one backend, built with
+ * {@link dev.grpcpool.server.BenchServer#netty(int)} or {@link dev.grpcpool.server.BenchServer#inProcess(String)};
+ * {@link dev.grpcpool.server.BenchFleet} starts several from one template, behind one {@code static:///}
+ * target. The service is {@code grpcpool.echo.v1.Echo} (generated classes in
+ * {@code dev.grpcpool.server.proto}).
+ *
+ * <h2>Work</h2>
+ * A request's {@code cpu_micros} spin on the handling thread; its {@code io_micros} are a wait that holds no
+ * thread (the answer is scheduled on a timer). A request naming neither gets the backend's
+ * {@link dev.grpcpool.server.WorkProfile}.
+ *
+ * <h2>Threads</h2>
+ * {@link dev.grpcpool.server.ServerExecutor#WORK_STEALING}, the default, runs calls on a work-stealing pool
+ * sized to the cores with the server's own Netty event loops, as grpc-java's benchmark server does;
+ * {@link dev.grpcpool.server.ServerExecutor#GRPC_DEFAULT} reproduces a default grpc-java server for comparison.
+ * Every thread a backend owns is named {@code grpcpool-server-<backend id>-...} and ends when it is closed.
+ */
+package dev.grpcpool.server;
