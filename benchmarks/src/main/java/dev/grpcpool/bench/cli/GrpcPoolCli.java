@@ -22,6 +22,12 @@ import picocli.CommandLine.Command;
     description = "Measure and size gRPC channel pools.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        CompareCommand.class,
+        BaselineCommand.class,
+        ServeCommand.class,
+        SizingCommand.class,
+        LoadCommand.class,
+        ReportCommand.class,
     })
 public final class GrpcPoolCli implements Runnable {
 

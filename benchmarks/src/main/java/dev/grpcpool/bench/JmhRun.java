@@ -1,0 +1,43 @@
+package dev.grpcpool.bench;
+
+import dev.grpcpool.bench.report.RunFolder;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+/**
+ * The one {@link RunFolder} a whole JMH run writes its latency reports into, however many forked JVMs it uses.
+ *
+ * <p>JMH forks are child processes of the JMH host process, run one after another. Every fork names the run
+ * by its host: the host's process id and start time form the run id, and the host's start time the folder
+ * name ({@code results/<yyyyMMdd-HHmmss>-jmh}). The first fork creates the folder, later forks rejoin it, and a
+ * folder of another run with the same name is never reused. With {@code -f 0} the benchmark runs in the host
+ * itself. The system property {@value #RUN_DIR_PROPERTY} names the folder instead (forks inherit the host's
+ * {@code -D} options); it must not exist yet or must have been made by this run. JMH creates its {@code -rff}
+ * file before any benchmark starts, so to keep the JSON beside the reports make a new folder, pass
+ * {@code -rff <folder>/jmh-result.json} and {@code -Dgrpcpool.run.dir=<folder>/latency}.
+ *
+ * <p>This class is stateless and thread-safe.
+ */
+final class JmhRun {
+
+  /** System property naming this run's folder explicitly; it must be new or belong to this run. */
+  static final String RUN_DIR_PROPERTY = "grpcpool.run.dir";
+  /** Label of JMH run folders. */
+  static final String LABEL = "jmh";
+
+  private JmhRun() {}
+
+  /** The folder of the JMH run this benchmark trial belongs to, created on first use. */
+  static RunFolder folder(BenchmarkParams params) {
+    ProcessHandle self = ProcessHandle.current();
+    ProcessHandle host = params.getForks() > 0 ? self.parent().orElse(self) : self;
+    Instant started = host.info().startInstant().orElseGet(() -> self.info().startInstant().orElse(Instant.EPOCH));
+    String runId = "jmh host pid " + host.pid() + " started " + started;
+    String explicit = System.getProperty(RUN_DIR_PROPERTY);
+    if (explicit != null && !explicit.isBlank()) {
+      return RunFolder.forRun(Path.of(explicit), runId);
+    }
+    return RunFolder.forRun(RunFolder.baseDir(), LABEL, started, runId);
+  }
+}

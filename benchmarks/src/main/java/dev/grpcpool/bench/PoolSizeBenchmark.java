@@ -1,0 +1,178 @@
+package dev.grpcpool.bench;
+
+import dev.grpcpool.core.ChannelPool;
+import dev.grpcpool.core.PickStrategy;
+import dev.grpcpool.core.PoolConfig;
+import dev.grpcpool.core.PoolSizing;
+import dev.grpcpool.server.BenchServer;
+import dev.grpcpool.server.WorkProfile;
+import dev.grpcpool.server.proto.EchoGrpc;
+import dev.grpcpool.server.proto.EchoRequest;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+
+/**
+ * Does the pool size that {@link PoolSizing} recommends pay off? Unary echo calls through a pool whose size
+ * is computed on this machine, not typed in: the rule of thumb for the workload ({@code RULE}), the same under
+ * high concurrency ({@code RULE_HIGH_CONCURRENCY}), Little's law for the calls in flight ({@code LITTLES_LAW},
+ * ⌈inFlight ÷ 50 streams per channel⌉), and a single channel ({@code ONE}) as the reference; against a Netty
+ * server on loopback doing that kind of work per call ({@code CPU}: 20 µs spun, {@code IO}: 1 ms waited
+ * without a thread, {@code MIXED}: 10 µs spun + 500 µs waited).
+ *
+ * <p>How to read it: the score is calls per second (higher is better), closed loop with {@code inFlight} calls
+ * outstanding; compare the sizings of one workload with each other, above all with {@code ONE}. The console
+ * shows each trial's pool size; the run folder holds each trial's latency ({@code .hlog}, {@code .hgrm},
+ * {@code summary.md}), and with {@code -prof dev.grpcpool.bench.LatencyProfiler} p50 / p99 / p99.9 also
+ * appear in JMH's result. Client and server share this machine's cores: a CPU-bound server competes with the
+ * client, so more channels cannot make CPU work faster; what differs is connection-level queuing and how
+ * many event-loop threads carry the calls.
+ *
+ * <p>Time budget (default settings): 3 workloads × 4 sizings = 12 trials, each 1 fork × (2 warm-up +
+ * 3 measurement iterations) × 2 s = 10 s, plus about 3 s to start the fork, server and pool: about 160 s.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(1)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+@State(Scope.Benchmark)
+public class PoolSizeBenchmark {
+
+  /** The server's work per call, and the workload it stands for in {@link PoolSizing}. */
+  public enum Work {
+    CPU(PoolSizing.Workload.CPU_BOUND, WorkProfile.cpu(20)),
+    IO(PoolSizing.Workload.IO_BOUND, WorkProfile.io(1_000)),
+    MIXED(PoolSizing.Workload.MIXED, WorkProfile.mixed(10, 500));
+
+    final PoolSizing.Workload workload;
+    final WorkProfile profile;
+
+    Work(PoolSizing.Workload workload, WorkProfile profile) {
+      this.workload = workload;
+      this.profile = profile;
+    }
+  }
+
+  /** Where the pool size comes from. */
+  public enum Sizing {
+    ONE,
+    RULE,
+    RULE_HIGH_CONCURRENCY,
+    LITTLES_LAW
+  }
+
+  /** Little's law is given the closed loop's concurrency as rate × latency: inFlight calls/s × 1 s. */
+  private static final Duration LITTLES_LAW_LATENCY = Duration.ofSeconds(1);
+  private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
+
+  @Param({"CPU", "IO", "MIXED"})
+  public Work work;
+
+  @Param({"ONE", "RULE", "RULE_HIGH_CONCURRENCY", "LITTLES_LAW"})
+  public Sizing sizing;
+
+  @Param({"64"})
+  public int inFlight;
+
+  private BenchServer server;
+  private ChannelPool pool;
+  private EchoGrpc.EchoStub stub;
+  private EchoRequest request;
+  private LatencyTrial trial;
+  private ClosedLoop loop;
+
+  /** The pool size for a sizing, workload, concurrency and core count, as the trial computes it. */
+  static int poolSize(Sizing sizing, Work work, int inFlight, int cores) {
+    switch (sizing) {
+      case ONE:
+        return 1;
+      case RULE:
+        return PoolSizing.recommend(work.workload, false, cores);
+      case RULE_HIGH_CONCURRENCY:
+        return PoolSizing.recommend(work.workload, true, cores);
+      default:
+        return PoolSizing.littlesLaw(inFlight, LITTLES_LAW_LATENCY).channels();
+    }
+  }
+
+  @Setup(Level.Trial)
+  public void setUp(BenchmarkParams params) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int size = poolSize(sizing, work, inFlight, cores);
+    server = BenchServer.netty(0).work(work.profile).start();
+    pool = ChannelPool.create(PoolConfig.builder(server.target())
+        .size(size)
+        .pickStrategy(PickStrategy.ROUND_ROBIN)
+        .build());
+    Fixtures.warmUpEachChannel(pool);
+    stub = EchoGrpc.newStub(pool);
+    request = Fixtures.request();
+    String detail = size + (size == 1 ? " channel" : " channels") + ", " + cores + " cores";
+    System.out.println("pool size: " + detail);
+    trial = LatencyTrial.start(params, "Unary echo call over Netty loopback, " + work.profile
+        + " per call on the server, closed loop with " + inFlight + " calls in flight; value = send to response.",
+        detail);
+    loop = new ClosedLoop(inFlight, trial.recorder(), CALL_DEADLINE, null);
+  }
+
+  @Setup(Level.Iteration)
+  public void startIteration() {
+    trial.iterationStarting();
+  }
+
+  @TearDown(Level.Iteration)
+  public void endIteration(IterationParams iteration) throws InterruptedException {
+    loop.drain();
+    trial.iterationFinished(iteration);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws InterruptedException {
+    try {
+      if (trial != null) {
+        trial.finish();
+      }
+      Fixtures.close(pool);
+    } finally {
+      server.close();
+    }
+  }
+
+  /** Sends one call, waiting first while {@code inFlight} calls are outstanding (closed loop). */
+  @Benchmark
+  @Threads(1)
+  public void unary() throws InterruptedException {
+    loop.send(stub, request);
+  }
+
+  /*
+   * How to run:
+   *   java -jar benchmarks/target/benchmarks.jar PoolSize
+   *   java -jar benchmarks/target/benchmarks.jar PoolSize -p work=IO -prof dev.grpcpool.bench.LatencyProfiler
+   *   java -jar benchmarks/target/benchmarks.jar PoolSize -p inFlight=256     (more concurrency; LITTLES_LAW grows)
+   *
+   * What to expect: on a small machine the sizes are close to each other (2 cores: CPU 2, IO 6 / 7, MIXED 3,
+   * LITTLES_LAW 2 at 64 in flight), and so are the throughputs: without a per-connection cap one HTTP/2
+   * connection carries 64 concurrent calls well, so ONE is within noise of the others for CPU work and
+   * several channels help mainly when the event loop of one connection is the bottleneck (IO, MIXED).
+   * A large gap in favour of many channels only appears when the server caps streams per connection,
+   * which SingleVsPooledBenchmark measures. Read p99 in the reports beside the throughput: more channels
+   * can raise throughput and tail latency together.
+   */
+}

@@ -1,0 +1,331 @@
+package dev.grpcpool.bench.cli;
+
+import dev.grpcpool.bench.load.Arrivals;
+import dev.grpcpool.bench.load.FaultSchedule;
+import dev.grpcpool.bench.load.LoadRun;
+import dev.grpcpool.bench.load.LoadSpec;
+import dev.grpcpool.bench.load.LoadTarget;
+import dev.grpcpool.bench.load.RunOutput;
+import dev.grpcpool.bench.load.RunSettings;
+import dev.grpcpool.bench.load.Work;
+import dev.grpcpool.bench.load.Strategy;
+import java.io.File;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code grpcpool load}: drives echo calls through a pool at a fixed rate (open loop) or with a fixed number of
+ * callers (closed loop), optionally with faults on an embedded fleet, and writes a run folder. Wires options to
+ * {@link LoadSpec}, {@link LoadTarget}, {@link RunSettings} and {@link LoadRun}.
+ */
+@Command(
+    name = "load",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+        "Load-test a channel pool: open loop at --rate calls/s (latency from each call's intended start,"
+            + " coordinated omission corrected) or closed loop with --concurrency callers.",
+        "Targets an embedded echo fleet (Netty on 127.0.0.1 by default) or any echo server with --target.",
+        "Prints a progress line every second on stderr and a summary on stdout; writes summary.json,"
+            + " latency.hlog (one histogram per second), latency.hgrm and timeline.csv to --out."
+    })
+public final class LoadCommand implements Callable<Integer> {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  // Mixins keep the option groups in one place for `sizing --measure`.
+  @CommandLine.Mixin
+  LoadOptions options = new LoadOptions();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    LoadSpec loadSpec = options.loadSpec(spec.commandLine());
+    RunSettings settings = options.settings(loadSpec, spec.commandLine());
+    try {
+      RunOutput.checkUsable(settings.out());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    try (LoadTarget target = options.target(spec.commandLine())) {
+      LoadRun run = new LoadRun(target, settings, out, err);
+      Thread onCtrlC = new Thread(() -> {
+        run.stop();
+        try {
+          run.awaitWritten(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "grpcpool-load-interrupt");
+      Runtime.getRuntime().addShutdownHook(onCtrlC);
+      try {
+        run.execute();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(onCtrlC);
+        } catch (IllegalStateException shuttingDown) {
+          // Ctrl-C arrived: the hook is running and waits for the output written above.
+        }
+      }
+    }
+    return GrpcPoolCli.EXIT_OK;
+  }
+
+  /** The options of a load run, shared by {@code load} and {@code sizing --measure}. */
+  public static final class LoadOptions {
+    @Option(names = "--rate", paramLabel = "CALLS_PER_S",
+        description = "Open loop: calls started per second (> 0). Without it the run is closed loop.")
+    Double rate;
+
+    @Option(names = "--arrivals", defaultValue = "uniform", paramLabel = "uniform|poisson",
+        converter = ArrivalsConverter.class,
+        description = "Spacing of open-loop calls: uniform or poisson. Default: ${DEFAULT-VALUE}.")
+    Arrivals arrivals;
+
+    @Option(names = "--concurrency", paramLabel = "N",
+        description = "Closed loop: callers, each starting its next call when the last ends."
+            + " With --rate: the most calls in flight (sends wait for a free slot, and that wait counts).")
+    Integer concurrency;
+
+    @Option(names = "--duration", defaultValue = "10s", converter = DurationConverter.class,
+        paramLabel = "DURATION", description = "Measured time, e.g. 30s or 2m. Default: ${DEFAULT-VALUE}.")
+    Duration duration;
+
+    @Option(names = "--warmup", defaultValue = "2s", converter = DurationConverter.class, paramLabel = "DURATION",
+        description = "Load before measuring starts, not recorded. Default: ${DEFAULT-VALUE}.")
+    Duration warmup;
+
+    @Option(names = "--payload", defaultValue = "64", paramLabel = "BYTES",
+        description = "Request payload in bytes. Default: ${DEFAULT-VALUE}.")
+    int payload;
+
+    @Option(names = "--response-size", defaultValue = "0", paramLabel = "BYTES",
+        description = "Response payload in bytes; 0 echoes the request. Default: ${DEFAULT-VALUE}.")
+    int responseSize;
+
+    @Option(names = "--deadline", defaultValue = "10s", converter = DurationConverter.class,
+        paramLabel = "DURATION",
+        description = "Deadline of each call; 0s for none (saves a timer per call). Default: ${DEFAULT-VALUE}.")
+    Duration deadline;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of Poisson arrivals. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--work", defaultValue = "none", paramLabel = "none|cpu|io|mixed",
+        converter = WorkConverter.class,
+        description = "Simulated server work per call: cpu (100 us spun), io (1 ms waited), mixed (50 us + 500 us)"
+            + " or none; also the workload of --pool-size auto. Default: ${DEFAULT-VALUE}.")
+    Work work;
+
+    @Option(names = "--cpu-micros", paramLabel = "MICROS", description = "CPU the server spins per call.")
+    Long cpuMicros;
+
+    @Option(names = "--io-micros", paramLabel = "MICROS",
+        description = "Time the server waits per call, holding no thread.")
+    Long ioMicros;
+
+    @Option(names = "--transport", defaultValue = "netty", paramLabel = "netty|inprocess",
+        description = "Transport of the embedded fleet. Default: ${DEFAULT-VALUE}.")
+    String transport;
+
+    @Option(names = "--backends", defaultValue = "3", paramLabel = "N",
+        description = "Backends of the embedded fleet. Default: ${DEFAULT-VALUE}.")
+    int backends;
+
+    @Option(names = "--max-calls-per-connection", defaultValue = "0", paramLabel = "M",
+        description = "The embedded servers' cap on concurrent calls per connection; 0 for none.")
+    int maxCallsPerConnection;
+
+    @Option(names = "--target", paramLabel = "TARGET",
+        description = "An external echo server instead of the embedded fleet: host:port, static:///h:p,h:p,"
+            + " dns:///name:port.")
+    String target;
+
+    @Option(names = "--tls", description = "Use TLS to --target (system trust store unless --tls-ca).")
+    boolean tls;
+
+    @Option(names = "--tls-ca", paramLabel = "PEM_FILE", description = "Trust these CA certificates (implies --tls).")
+    File tlsCa;
+
+    @Option(names = "--tls-authority", paramLabel = "NAME",
+        description = "Authority / TLS server name to use instead of the target's.")
+    String tlsAuthority;
+
+    @Option(names = "--pool-size", defaultValue = "auto", paramLabel = "N|auto",
+        description = "Channels in the pool, or auto for the rule of thumb for --work on this machine."
+            + " Default: ${DEFAULT-VALUE}.")
+    String poolSize;
+
+    @Option(names = "--strategy", defaultValue = "ROUND_ROBIN", converter = StrategyConverter.class,
+        paramLabel = "STRATEGY",
+        description = "SINGLE (one channel, no pool), ROUND_ROBIN, HEALTHY_FIRST, LEAST_IN_FLIGHT or"
+            + " POWER_OF_TWO_CHOICES. Default: ${DEFAULT-VALUE}.")
+    Strategy strategy;
+
+    @Option(names = "--health-service", paramLabel = "NAME",
+        description = "grpc.health.v1 service the pool checks; \"\" for the whole server. Default: none"
+            + " (connectivity state only).")
+    String healthService;
+
+    @Option(names = "--health-interval", defaultValue = "1s", converter = DurationConverter.class,
+        paramLabel = "DURATION", description = "Interval of the pool's health pass. Default: ${DEFAULT-VALUE}.")
+    Duration healthInterval;
+
+    @Option(names = "--fault", paramLabel = "SPEC",
+        description = "Faults on the embedded fleet, from the start of the measurement, e.g."
+            + " kill:1@5s,restart:1@10s,not-serving:2@4s,serving:2@8s,slow:0=5ms@3s (backend * = all).")
+    String fault;
+
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "Output folder (must be new or empty). Default: a new folder under results/.")
+    Path out;
+
+    @Option(names = "--quiet", description = "No progress line.")
+    boolean quiet;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+        description = "Serve the pool's metrics for Prometheus on 127.0.0.1:PORT/metrics while the run lasts.")
+    Integer metricsPort;
+
+    /** The load to send; bad values are usage errors. */
+    public LoadSpec loadSpec(CommandLine cmd) {
+      LoadSpec.Builder b;
+      try {
+        if (rate != null) {
+          b = LoadSpec.openLoop(rate);
+          if (concurrency != null) {
+            b.concurrency(concurrency);
+          }
+        } else if (concurrency != null) {
+          b = LoadSpec.closedLoop(concurrency);
+        } else {
+          throw new CommandLine.ParameterException(cmd,
+              "give --rate (open loop, calls/s) or --concurrency (closed loop, callers)");
+        }
+        return b.arrivals(arrivals).duration(duration).warmup(warmup).deadline(deadline).payloadBytes(payload)
+            .responseSize(responseSize).cpuMicros(cpuMicros != null ? cpuMicros : work.cpuMicros())
+            .ioMicros(ioMicros != null ? ioMicros : work.ioMicros()).seed(seed).build();
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cmd, e.getMessage());
+      }
+    }
+
+    /** Everything but the load and the target. */
+    public RunSettings settings(LoadSpec loadSpec, CommandLine cmd) {
+      try {
+        FaultSchedule faults = FaultSchedule.parse(fault, DurationConverter::parse);
+        if (!faults.isEmpty() && target != null) {
+          throw new CommandLine.ParameterException(cmd,
+              "--fault acts on the embedded fleet; it cannot be used with --target");
+        }
+        if (!faults.isEmpty()) {
+          faults.check(backends, loadSpec.duration());
+        }
+        return new RunSettings(loadSpec, strategy, poolSize(cmd), work.workload(), healthService, healthInterval,
+            faults, out, quiet, metricsPort);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cmd, e.getMessage());
+      }
+    }
+
+    /** The embedded fleet or the external target; starts the fleet. */
+    public LoadTarget target(CommandLine cmd) {
+      try {
+        if (target != null) {
+          if (specified(cmd, "--backends", "--transport", "--max-calls-per-connection")) {
+            throw new CommandLine.ParameterException(cmd,
+                "--backends, --transport and --max-calls-per-connection are for the embedded fleet, not --target");
+          }
+          return LoadTarget.external(target, tls, tlsCa, tlsAuthority);
+        }
+        if (tls || tlsCa != null || tlsAuthority != null) {
+          throw new CommandLine.ParameterException(cmd, "--tls options need --target");
+        }
+        LoadTarget.Transport t;
+        switch (transport.toLowerCase(Locale.ROOT)) {
+          case "netty":
+            t = LoadTarget.Transport.NETTY;
+            break;
+          case "inprocess":
+          case "in-process":
+            t = LoadTarget.Transport.INPROCESS;
+            break;
+          default:
+            throw new CommandLine.ParameterException(cmd,
+                "unknown --transport '" + transport + "'; use netty or inprocess");
+        }
+        return LoadTarget.embedded(t, backends, maxCallsPerConnection);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cmd, e.getMessage());
+      }
+    }
+
+    private Integer poolSize(CommandLine cmd) {
+      if (poolSize.equalsIgnoreCase("auto")) {
+        return null;
+      }
+      try {
+        return Integer.parseInt(poolSize.trim());
+      } catch (NumberFormatException e) {
+        throw new CommandLine.ParameterException(cmd, "--pool-size must be a number or auto, was '" + poolSize + "'");
+      }
+    }
+
+    private static boolean specified(CommandLine cmd, String... names) {
+      CommandLine.ParseResult parsed = cmd.getParseResult();
+      for (String n : names) {
+        if (parsed != null && parsed.hasMatchedOption(n)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Strategy names in any case, with - or _. */
+  static final class StrategyConverter implements CommandLine.ITypeConverter<Strategy> {
+    @Override
+    public Strategy convert(String value) {
+      String v = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+      for (Strategy s : Strategy.values()) {
+        if (s.name().equals(v)) {
+          return s;
+        }
+      }
+      throw new CommandLine.TypeConversionException("unknown strategy '" + value
+          + "'; use SINGLE, ROUND_ROBIN, HEALTHY_FIRST, LEAST_IN_FLIGHT or POWER_OF_TWO_CHOICES");
+    }
+  }
+
+  /** none, cpu, io or mixed, any case. */
+  static final class WorkConverter implements CommandLine.ITypeConverter<Work> {
+    @Override
+    public Work convert(String value) {
+      try {
+        return Work.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException("unknown work '" + value + "'; use none, cpu, io or mixed");
+      }
+    }
+  }
+
+  /** uniform or poisson, any case. */
+  static final class ArrivalsConverter implements CommandLine.ITypeConverter<Arrivals> {
+    @Override
+    public Arrivals convert(String value) {
+      try {
+        return Arrivals.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException("unknown arrivals '" + value + "'; use uniform or poisson");
+      }
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package dev.grpcpool.bench.cli;
+
+import dev.grpcpool.server.BenchFleet;
+import dev.grpcpool.server.BenchServer;
+import dev.grpcpool.server.ServerExecutor;
+import dev.grpcpool.server.WorkProfile;
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code grpcpool serve}: runs a fleet of echo backends standalone until SIGINT or SIGTERM, so benchmarks on
+ * this or another host can be pointed at it. Wires options to {@link BenchFleet}; a shutdown hook closes the
+ * fleet and the process exits with 0.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Serve echo backends until interrupted (Ctrl-C or SIGTERM).",
+        "Binds 127.0.0.1 unless --host says otherwise; prints each backend's address and the static:/// target."
+    })
+public final class ServeCommand implements Callable<Integer> {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--port", defaultValue = "50051",
+      description = "Port of the first backend; backend i gets port + i (0: free ports). Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1",
+      description = "Address to bind. Default: ${DEFAULT-VALUE} (loopback only); 0.0.0.0 accepts other hosts.")
+  String host;
+
+  @Option(names = "--backends", defaultValue = "1", description = "Number of backends. Default: ${DEFAULT-VALUE}.")
+  int backends;
+
+  @Option(names = "--work", defaultValue = "none", converter = WorkKindConverter.class,
+      description = "Work for requests that name none: none, cpu, io or mixed. Default: ${DEFAULT-VALUE}.")
+  WorkProfile.Kind work;
+
+  @Option(names = "--cpu-micros", defaultValue = "0", description = "CPU spun per call (cpu, mixed work).")
+  long cpuMicros;
+
+  @Option(names = "--io-micros", defaultValue = "0",
+      description = "Wait per call, holding no thread (io, mixed work).")
+  long ioMicros;
+
+  @Option(names = "--max-calls-per-connection",
+      description = "Most concurrent calls one connection may carry. Default: unlimited.")
+  Integer maxCallsPerConnection;
+
+  @Option(names = "--max-connection-age", converter = DurationConverter.class,
+      description = "Send GOAWAY to connections older than this (e.g. 30s). Default: never.")
+  Duration maxConnectionAge;
+
+  @Option(names = "--max-connection-age-grace", converter = DurationConverter.class,
+      description = "Time calls may run on after the max-age GOAWAY. Default: unlimited.")
+  Duration maxConnectionAgeGrace;
+
+  @Option(names = "--permit-keepalive-time", converter = DurationConverter.class,
+      description = "Shortest client keepalive interval allowed. Default: 5m.")
+  Duration permitKeepAliveTime;
+
+  @Option(names = "--permit-keepalive-without-calls",
+      description = "Allow keepalive pings from clients with no open call.")
+  boolean permitKeepAliveWithoutCalls;
+
+  @Option(names = "--executor", defaultValue = "work-stealing", converter = ExecutorConverter.class,
+      description = "Call threads: work-stealing (tuned), grpc-default (grpc-java's default) or direct. "
+          + "Default: ${DEFAULT-VALUE}.")
+  ServerExecutor executor;
+
+  @Option(names = "--tls-cert", description = "PEM certificate chain; serve TLS (needs --tls-key).")
+  File tlsCert;
+
+  @Option(names = "--tls-key", description = "PEM (PKCS#8) private key for --tls-cert.")
+  File tlsKey;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new GrpcPoolCli.UsageException("--tls-cert and --tls-key must be given together");
+    }
+    WorkProfile profile = WorkProfile.of(work, cpuMicros, ioMicros);
+    BenchServer.Builder template = BenchServer.netty(port)
+        .host(host)
+        .work(profile)
+        .executor(executor)
+        .permitKeepAliveWithoutCalls(permitKeepAliveWithoutCalls);
+    if (maxCallsPerConnection != null) {
+      template.maxConcurrentCallsPerConnection(maxCallsPerConnection);
+    }
+    if (maxConnectionAge != null) {
+      template.maxConnectionAge(maxConnectionAge);
+    }
+    if (maxConnectionAgeGrace != null) {
+      template.maxConnectionAgeGrace(maxConnectionAgeGrace);
+    }
+    if (permitKeepAliveTime != null) {
+      template.permitKeepAliveTime(permitKeepAliveTime);
+    }
+    if (tlsCert != null) {
+      template.tls(tlsCert, tlsKey);
+    }
+    BenchFleet fleet;
+    try {
+      fleet = BenchFleet.start(backends, template);
+    } catch (UncheckedIOException e) {
+      throw new GrpcPoolCli.UsageException(e.getMessage(), e);
+    }
+
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(Locale.ROOT, "serving %d backend(s) on %s%s, work %s, executor %s%s%n", fleet.size(), host,
+        "127.0.0.1".equals(host) ? " (loopback only; --host 0.0.0.0 accepts other hosts)" : "",
+        profile,
+        executor.cliName(), tlsCert != null ? ", TLS" : "");
+    for (BenchServer backend : fleet.backends()) {
+      out.println(backend.backendId() + " " + backend.target());
+    }
+    out.println("target " + fleet.target());
+    out.println("serving until interrupted (Ctrl-C or SIGTERM)");
+    out.flush();
+
+    // SIGINT/SIGTERM start the JVM's shutdown: close the fleet, then end with 0 rather than 128+signal.
+    PrintWriter err = spec.commandLine().getErr();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      int exit = GrpcPoolCli.EXIT_OK;
+      try {
+        fleet.close();
+        out.println("stopped");
+      } catch (RuntimeException e) {
+        err.println("serve: could not close every backend: " + e.getMessage());
+        exit = 1;
+      } finally {
+        out.flush();
+        err.flush();
+        Runtime.getRuntime().halt(exit);
+      }
+    }, "grpcpool-serve-shutdown"));
+    new CountDownLatch(1).await();
+    return GrpcPoolCli.EXIT_OK;
+  }
+
+  static final class WorkKindConverter implements CommandLine.ITypeConverter<WorkProfile.Kind> {
+    @Override
+    public WorkProfile.Kind convert(String value) {
+      try {
+        return WorkProfile.Kind.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(
+            "unknown work '" + value + "', expected none, cpu, io or mixed");
+      }
+    }
+  }
+
+  static final class ExecutorConverter implements CommandLine.ITypeConverter<ServerExecutor> {
+    @Override
+    public ServerExecutor convert(String value) {
+      try {
+        return ServerExecutor.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package dev.grpcpool.bench.cli;
+
+import dev.grpcpool.bench.report.SizingReport;
+import dev.grpcpool.core.PoolSizing;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code grpcpool sizing}: how many channels a pool should have, by the rule of thumb of {@link PoolSizing}
+ * and, given a rate and a latency, by Little's law. Wires options to {@link PoolSizing} and
+ * {@link SizingReport}.
+ */
+@Command(
+    name = "sizing",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Recommend a channel pool size.",
+        "Rule of thumb: CPU-bound = cores, I/O-bound = cores x 3, mixed = floor(cores x 1.5);"
+            + " high concurrency x 1.3; never below 2 nor above cores x 10.",
+        "Little's law (with --rate and --latency): channels = ceil(rate x latency / streams per channel)."
+    })
+public final class SizingCommand implements Callable<Integer> {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--workload", defaultValue = "mixed", converter = WorkloadConverter.class,
+      paramLabel = "cpu|io|mixed",
+      description = "Kind of work the calls mostly do: cpu, io or mixed. Default: ${DEFAULT-VALUE}.")
+  PoolSizing.Workload workload;
+
+  @Option(names = "--high-concurrency", description = "Apply the high-concurrency factor (x 1.3, rounded down).")
+  boolean highConcurrency;
+
+  @Option(names = "--cores", paramLabel = "N",
+      description = "Cores to size for (at least 1). Default: this machine's available processors.")
+  Integer cores;
+
+  @Option(names = "--rate", paramLabel = "CALLS_PER_S",
+      description = "Calls started per second; with --latency adds the Little's-law recommendation.")
+  Double rate;
+
+  @Option(names = "--latency", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Latency of one call, e.g. 20ms; needed with --rate.")
+  Duration latency;
+
+  @Option(names = "--streams-per-channel", paramLabel = "N",
+      defaultValue = "" + PoolSizing.DEFAULT_STREAMS_PER_CHANNEL,
+      description = "Concurrent calls each channel should carry (10-50 is the usual target). Default: ${DEFAULT-VALUE}.")
+  int streamsPerChannel;
+
+  @Option(names = "--max-streams", paramLabel = "N",
+      defaultValue = "" + PoolSizing.DEFAULT_MAX_STREAMS_PER_CONNECTION,
+      description = "The server's cap on concurrent streams per connection. Default: ${DEFAULT-VALUE}.")
+  int maxStreams;
+
+  @Option(names = "--json", description = "Print one JSON object instead of text.")
+  boolean json;
+
+  @Option(names = "--measure", description = "Measure instead: sweep pool sizes with the load generator and pick"
+      + " the smallest within 5%% of the best throughput (or meeting --p99-target). Takes every option of"
+      + " 'grpcpool load' plus --sizes N,N,... and --p99-target MILLIS.")
+  boolean measure;
+
+  /** The load options of --measure, parsed by {@link SizingMeasurement}. */
+  @CommandLine.Unmatched
+  List<String> measureOptions = new java.util.ArrayList<>();
+
+  @Override
+  public Integer call() {
+    CommandLine cmd = spec.commandLine();
+    if (measure) {
+      return SizingMeasurement.run(cmd, measureOptions, rate, workload);
+    }
+    if (!measureOptions.isEmpty()) {
+      throw new CommandLine.ParameterException(cmd, "unknown option " + measureOptions.get(0)
+          + " (load options need --measure)");
+    }
+    boolean coresFromMachine = cores == null;
+    int n = coresFromMachine ? Runtime.getRuntime().availableProcessors() : cores;
+    if (n < 1) {
+      throw new CommandLine.ParameterException(cmd, "--cores must be at least 1, was " + n);
+    }
+    if ((rate == null) != (latency == null)) {
+      throw new CommandLine.ParameterException(cmd, "--rate and --latency go together; give both or neither");
+    }
+    if (rate == null && (specified("--streams-per-channel") || specified("--max-streams"))) {
+      throw new CommandLine.ParameterException(
+          cmd, "--streams-per-channel and --max-streams need --rate and --latency");
+    }
+    PoolSizing.LittlesLaw littlesLaw = null;
+    if (rate != null) {
+      if (!(rate > 0) || rate.isInfinite()) {
+        throw new CommandLine.ParameterException(cmd, "--rate must be a number greater than 0, was " + rate);
+      }
+      if (latency.isZero()) {
+        throw new CommandLine.ParameterException(cmd, "--latency must be greater than 0");
+      }
+      if (streamsPerChannel < 1 || streamsPerChannel > maxStreams) {
+        throw new CommandLine.ParameterException(cmd, "--streams-per-channel must be between 1 and --max-streams ("
+            + maxStreams + "), was " + streamsPerChannel);
+      }
+      littlesLaw = PoolSizing.littlesLaw(rate, latency, streamsPerChannel, maxStreams);
+    }
+    SizingReport report =
+        new SizingReport(PoolSizing.heuristic(workload, highConcurrency, n), littlesLaw, coresFromMachine);
+    cmd.getOut().print(json ? report.toJson() : report.toText());
+    cmd.getOut().flush();
+    return GrpcPoolCli.EXIT_OK;
+  }
+
+  private boolean specified(String option) {
+    List<CommandLine.Model.OptionSpec> matched = spec.commandLine().getParseResult().matchedOptions();
+    return matched.stream().anyMatch(o -> o.longestName().equals(option));
+  }
+
+  /** Accepts cpu, io, mixed (any case) and the enum names. */
+  static final class WorkloadConverter implements CommandLine.ITypeConverter<PoolSizing.Workload> {
+    @Override
+    public PoolSizing.Workload convert(String value) {
+      switch (value.trim().toLowerCase(Locale.ROOT)) {
+        case "cpu":
+        case "cpu_bound":
+          return PoolSizing.Workload.CPU_BOUND;
+        case "io":
+        case "io_bound":
+          return PoolSizing.Workload.IO_BOUND;
+        case "mixed":
+          return PoolSizing.Workload.MIXED;
+        default:
+          throw new CommandLine.TypeConversionException(
+              "unknown workload '" + value + "'; use cpu, io or mixed");
+      }
+    }
+  }
+}

@@ -1,0 +1,281 @@
+package dev.grpcpool.bench.load;
+
+import dev.grpcpool.bench.metrics.PrometheusEndpoint;
+import dev.grpcpool.core.ChannelPool;
+import dev.grpcpool.core.PoolMetrics;
+import dev.grpcpool.core.PoolStats;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One complete load run: opens the channel or pool to a {@link LoadTarget}, checks the target answers, runs the
+ * {@link LoadGenerator} with faults and a progress line, and writes the run's folder and summary.
+ *
+ * <p>{@link #stop} (from a Ctrl-C handler) ends the measurement early; the run still writes what it measured and
+ * {@link #awaitWritten} lets the handler wait for that. Thread-safe for that pair; {@link #execute} runs once.
+ */
+public final class LoadRun {
+  private final LoadTarget target;
+  private final RunSettings settings;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final AtomicReference<LoadGenerator> generator = new AtomicReference<>();
+  private final CountDownLatch written = new CountDownLatch(1);
+  private volatile boolean stopped;
+  private volatile RunOutput output;
+
+  public LoadRun(LoadTarget target, RunSettings settings, PrintWriter out, PrintWriter err) {
+    this.target = target;
+    this.settings = settings;
+    this.out = out;
+    this.err = err;
+  }
+
+  /**
+   * Checks what can be checked before anything starts: faults need an embedded fleet and must name its
+   * backends and fall inside the run, and the output folder must be new or empty.
+   *
+   * @throws IllegalArgumentException naming the problem
+   */
+  public static void validate(LoadTarget target, RunSettings settings) {
+    if (!settings.faults().isEmpty()) {
+      if (target.fleet() == null) {
+        throw new IllegalArgumentException("--fault needs the embedded fleet; it cannot act on --target servers");
+      }
+      settings.faults().check(target.fleet().size(), settings.spec().duration());
+    }
+    RunOutput.checkUsable(settings.out());
+  }
+
+  /**
+   * Runs, writes the output folder, prints the summary on {@code out}, and returns the result.
+   *
+   * @throws IllegalArgumentException for bad input found on the way (unreachable target, port in use)
+   */
+  public LoadResult execute() throws InterruptedException {
+    try {
+      return run();
+    } finally {
+      written.countDown();
+    }
+  }
+
+  private LoadResult run() throws InterruptedException {
+    validate(target, settings);
+    LoadSpec spec = settings.spec();
+    try (LoadTarget.Connection connection = target.connect(settings.strategy(), settings.effectivePoolSize(),
+        settings.healthService(), settings.healthInterval());
+        MetricsExposure metrics = MetricsExposure.start(connection.pool(), settings.metricsPort(), err)) {
+      target.probe(connection.channel(), !spec.deadline().isZero()
+          && spec.deadline().compareTo(Duration.ofSeconds(5)) < 0 ? spec.deadline() : Duration.ofSeconds(5));
+      output = RunOutput.prepare(settings.out(), "load");
+      FaultInjector injector = target.fleet() == null ? null
+          : new FaultInjector(target.fleet(), settings.faults(), line -> {
+            if (!settings.quiet()) {
+              err.println(line);
+              err.flush();
+            }
+          });
+      AtomicReference<PoolStats> before = new AtomicReference<>();
+      ChannelPool pool = connection.pool();
+      ProgressLine progress = new ProgressLine(err, spec.duration().toNanos() / 1e9);
+      LoadGenerator.Listener listener = new LoadGenerator.Listener() {
+        @Override
+        public void measuring(long nanoTime) {
+          if (pool != null) {
+            before.set(pool.stats());
+          }
+          if (injector != null) {
+            injector.start(nanoTime);
+          }
+        }
+
+        @Override
+        public void interval(IntervalSample sample, LoadGenerator g) {
+          if (!settings.quiet()) {
+            progress.interval(sample, g);
+          }
+        }
+      };
+      if (!settings.quiet()) {
+        err.printf("grpcpool load: %s against %s, writing to %s%n", describe(spec), target.description(),
+            output.dir());
+      }
+      LoadGenerator g = LoadGenerator.start(connection.channel(), spec, listener);
+      generator.set(g);
+      if (stopped) {
+        g.stop();
+      }
+      LoadResult result;
+      try {
+        result = g.await();
+      } finally {
+        if (injector != null) {
+          injector.close();
+        }
+      }
+      Map<String, Object> extra = new LinkedHashMap<>();
+      if (pool != null) {
+        extra.put("pool", poolStats(before.get(), pool.stats(), result));
+      }
+      if (injector != null && !settings.faults().isEmpty()) {
+        extra.put("faults", injector.applied());
+      }
+      output.write(result, configuration(), extra);
+      SummaryText.print(result, target.description(), out);
+      if (pool != null) {
+        printPool(out, pool.stats(), before.get());
+      }
+      out.println();
+      out.println("Results: " + output.dir().toAbsolutePath());
+      out.flush();
+      return result;
+    }
+  }
+
+  /** Ends the measurement early; what was measured is still written. Idempotent. */
+  public void stop() {
+    stopped = true;
+    LoadGenerator g = generator.get();
+    if (g != null) {
+      g.stop();
+    }
+  }
+
+  /** Waits until {@link #execute} has written its output (or failed). */
+  public boolean awaitWritten(Duration timeout) throws InterruptedException {
+    return written.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** The output folder, once the run has created it. */
+  public RunOutput output() {
+    return output;
+  }
+
+  private Map<String, Object> configuration() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.putAll(target.toMap());
+    c.put("channel", settings.poolMap());
+    c.put("load", settings.spec().toMap());
+    c.put("faults", settings.faults().faults().stream().map(Object::toString).toList());
+    c.put("metricsPort", settings.metricsPort());
+    Map<String, Object> machine = new LinkedHashMap<>();
+    machine.put("cores", Runtime.getRuntime().availableProcessors());
+    machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    c.put("machine", machine);
+    return c;
+  }
+
+  /** The pool's own per-channel counters over the measurement (the difference of two snapshots). */
+  private static Map<String, Object> poolStats(PoolStats before, PoolStats after, LoadResult r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("reconnects", after.reconnects() - (before == null ? 0 : before.reconnects()));
+    m.put("noHealthyFallbacks", after.noHealthyFallbacks() - (before == null ? 0 : before.noHealthyFallbacks()));
+    Map<Integer, PoolStats.ChannelStats> old = new HashMap<>();
+    if (before != null) {
+      before.channels().forEach(c -> old.put(c.index(), c));
+    }
+    List<Map<String, Object>> channels = new ArrayList<>();
+    for (PoolStats.ChannelStats c : after.channels()) {
+      PoolStats.ChannelStats b = old.get(c.index());
+      long ok = c.callsOk() - (b == null ? 0 : b.callsOk());
+      long failed = c.callsFailed() - (b == null ? 0 : b.callsFailed());
+      Map<String, Object> ch = new LinkedHashMap<>();
+      ch.put("index", c.index());
+      ch.put("target", c.target());
+      ch.put("calls", ok + failed);
+      ch.put("errors", failed);
+      ch.put("picks", c.picks() - (b == null ? 0 : b.picks()));
+      ch.put("stateAtEnd", c.state().name());
+      ch.put("healthAtEnd", c.health().name());
+      GroupStats byTarget = r.channels().get(c.target());
+      if (byTarget != null && after.channels().stream().filter(x -> x.target().equals(c.target())).count() == 1) {
+        ch.put("p50", LatencySummary.round(byTarget.p50Millis()));
+        ch.put("p99", LatencySummary.round(byTarget.p99Millis()));
+      }
+      channels.add(ch);
+    }
+    m.put("channels", channels);
+    return m;
+  }
+
+  private static void printPool(PrintWriter out, PoolStats after, PoolStats before) {
+    out.println();
+    out.printf("  pool channels (the pool's own counters)%n");
+    out.printf("  %5s %-28s %10s %10s %-18s %-9s%n", "index", "target", "calls", "errors", "state at end",
+        "health");
+    Map<Integer, PoolStats.ChannelStats> old = new HashMap<>();
+    if (before != null) {
+      before.channels().forEach(c -> old.put(c.index(), c));
+    }
+    for (PoolStats.ChannelStats c : after.channels()) {
+      PoolStats.ChannelStats b = old.get(c.index());
+      long ok = c.callsOk() - (b == null ? 0 : b.callsOk());
+      long failed = c.callsFailed() - (b == null ? 0 : b.callsFailed());
+      out.printf("  %5d %-28s %10d %10d %-18s %-9s%n", c.index(), c.target(), ok + failed, failed,
+          c.state(), c.health());
+    }
+    out.printf("  reconnects %d, no-healthy fallbacks %d%n",
+        after.reconnects() - (before == null ? 0 : before.reconnects()),
+        after.noHealthyFallbacks() - (before == null ? 0 : before.noHealthyFallbacks()));
+  }
+
+  private static String describe(LoadSpec spec) {
+    return spec.mode() == LoadSpec.Mode.OPEN_LOOP
+        ? String.format("open loop %s calls/s for %ss", spec.rate(), spec.duration().toMillis() / 1000.0)
+        : String.format("closed loop, %d callers, for %ss", spec.concurrency(), spec.duration().toMillis() / 1000.0);
+  }
+
+  /** The pool's metrics on a Prometheus endpoint while the run lasts; nothing when no port is given. */
+  private static final class MetricsExposure implements AutoCloseable {
+    private final PoolMetrics metrics;
+    private final PrometheusEndpoint endpoint;
+
+    private MetricsExposure(PoolMetrics metrics, PrometheusEndpoint endpoint) {
+      this.metrics = metrics;
+      this.endpoint = endpoint;
+    }
+
+    static MetricsExposure start(ChannelPool pool, Integer port, PrintWriter err) {
+      if (port == null) {
+        return new MetricsExposure(null, null);
+      }
+      if (pool == null) {
+        throw new IllegalArgumentException("--metrics-port needs a pool; --strategy SINGLE has no pool metrics");
+      }
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      PoolMetrics metrics = new PoolMetrics(pool);
+      metrics.bindTo(registry);
+      try {
+        PrometheusEndpoint endpoint = PrometheusEndpoint.start(registry, port);
+        err.println("pool metrics at " + endpoint.uri());
+        return new MetricsExposure(metrics, endpoint);
+      } catch (IOException e) {
+        metrics.close();
+        throw new IllegalArgumentException("cannot serve metrics on port " + port + ": " + e.getMessage());
+      }
+    }
+
+    @Override
+    public void close() {
+      if (endpoint != null) {
+        endpoint.close();
+      }
+      if (metrics != null) {
+        metrics.close();
+      }
+    }
+  }
+}

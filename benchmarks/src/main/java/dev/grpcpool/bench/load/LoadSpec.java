@@ -1,0 +1,294 @@
+package dev.grpcpool.bench.load;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one load run sends: open loop at a fixed rate (optionally with a cap on calls in flight) or closed loop
+ * with a number of callers, for how long, and what each unary echo call carries.
+ *
+ * <p>Immutable and thread-safe. Build with {@link #openLoop(double)} or {@link #closedLoop(int)}; the builder
+ * checks each value at once and names the setting and its allowed range.
+ */
+public final class LoadSpec {
+
+  /** How calls are issued. */
+  public enum Mode {
+    /** Calls start on a schedule, whether or not earlier calls finished; latency is measured from the schedule. */
+    OPEN_LOOP,
+    /** A fixed number of callers, each starting its next call when the previous one ends. */
+    CLOSED_LOOP
+  }
+
+  private final Mode mode;
+  private final double rate;
+  private final Arrivals arrivals;
+  private final int concurrency;
+  private final Duration duration;
+  private final Duration warmup;
+  private final Duration deadline;
+  private final int payloadBytes;
+  private final int responseSize;
+  private final long cpuMicros;
+  private final long ioMicros;
+  private final long seed;
+  private final Duration lateThreshold;
+
+  private LoadSpec(Builder b) {
+    this.mode = b.mode;
+    this.rate = b.rate;
+    this.arrivals = b.arrivals;
+    this.concurrency = b.concurrency;
+    this.duration = b.duration;
+    this.warmup = b.warmup;
+    this.deadline = b.deadline;
+    this.payloadBytes = b.payloadBytes;
+    this.responseSize = b.responseSize;
+    this.cpuMicros = b.cpuMicros;
+    this.ioMicros = b.ioMicros;
+    this.seed = b.seed;
+    this.lateThreshold = b.lateThreshold;
+  }
+
+  /**
+   * An open-loop run at {@code ratePerSecond} calls per second.
+   *
+   * @throws IllegalArgumentException if the rate is not a finite number &gt; 0
+   */
+  public static Builder openLoop(double ratePerSecond) {
+    return new Builder(Mode.OPEN_LOOP).rate(ratePerSecond);
+  }
+
+  /**
+   * A closed-loop run with {@code callers} concurrent callers.
+   *
+   * @throws IllegalArgumentException if {@code callers} is not in 1..100000
+   */
+  public static Builder closedLoop(int callers) {
+    Builder b = new Builder(Mode.CLOSED_LOOP);
+    return b.concurrency(callers);
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  /** Calls per second of an open-loop run; 0 for a closed-loop run. */
+  public double rate() {
+    return rate;
+  }
+
+  public Arrivals arrivals() {
+    return arrivals;
+  }
+
+  /** Callers of a closed-loop run; the cap on calls in flight of an open-loop run (0: no cap). */
+  public int concurrency() {
+    return concurrency;
+  }
+
+  public Duration duration() {
+    return duration;
+  }
+
+  public Duration warmup() {
+    return warmup;
+  }
+
+  public Duration deadline() {
+    return deadline;
+  }
+
+  public int payloadBytes() {
+    return payloadBytes;
+  }
+
+  public int responseSize() {
+    return responseSize;
+  }
+
+  public long cpuMicros() {
+    return cpuMicros;
+  }
+
+  public long ioMicros() {
+    return ioMicros;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  /** A call sent later than its intended time by more than this is counted as late. */
+  public Duration lateThreshold() {
+    return lateThreshold;
+  }
+
+  /** The settings as a flat map in a stable order, for the run's summary. */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("mode", mode.name());
+    if (mode == Mode.OPEN_LOOP) {
+      m.put("rate", rate);
+      m.put("arrivals", arrivals.name());
+      m.put("maxInFlight", concurrency == 0 ? "unlimited" : concurrency);
+      m.put("lateThresholdMicros", lateThreshold.toNanos() / 1000);
+    } else {
+      m.put("concurrency", concurrency);
+    }
+    m.put("durationMillis", duration.toMillis());
+    m.put("warmupMillis", warmup.toMillis());
+    m.put("deadlineMillis", deadline.isZero() ? "none" : deadline.toMillis());
+    m.put("payloadBytes", payloadBytes);
+    m.put("responseSize", responseSize);
+    m.put("cpuMicros", cpuMicros);
+    m.put("ioMicros", ioMicros);
+    m.put("seed", seed);
+    return m;
+  }
+
+  @Override
+  public String toString() {
+    return "LoadSpec" + toMap();
+  }
+
+  /** Builder of {@link LoadSpec}; not thread-safe. */
+  public static final class Builder {
+    private final Mode mode;
+    private double rate;
+    private Arrivals arrivals = Arrivals.UNIFORM;
+    private int concurrency;
+    private Duration duration = Duration.ofSeconds(10);
+    private Duration warmup = Duration.ZERO;
+    private Duration deadline = Duration.ofSeconds(10);
+    private int payloadBytes = 64;
+    private int responseSize;
+    private long cpuMicros;
+    private long ioMicros;
+    private long seed = 42;
+    private Duration lateThreshold = Duration.ofMillis(1);
+
+    private Builder(Mode mode) {
+      this.mode = mode;
+    }
+
+    private Builder rate(double ratePerSecond) {
+      if (!(ratePerSecond > 0) || Double.isInfinite(ratePerSecond)) {
+        throw new IllegalArgumentException("rate must be > 0 calls/s, was " + ratePerSecond);
+      }
+      this.rate = ratePerSecond;
+      return this;
+    }
+
+    /** Spacing of open-loop calls; default {@link Arrivals#UNIFORM}. */
+    public Builder arrivals(Arrivals arrivals) {
+      if (arrivals == null) {
+        throw new IllegalArgumentException("arrivals must be UNIFORM or POISSON");
+      }
+      this.arrivals = arrivals;
+      return this;
+    }
+
+    /**
+     * Closed loop: the number of callers (1..100000). Open loop: the cap on calls in flight (0..100000, 0 = no cap).
+     */
+    public Builder concurrency(int concurrency) {
+      int min = mode == Mode.CLOSED_LOOP ? 1 : 0;
+      if (concurrency < min || concurrency > 100_000) {
+        throw new IllegalArgumentException(
+            "concurrency must be in " + min + "..100000, was " + concurrency);
+      }
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /** How long calls are measured, after the warm-up; &gt; 0 and at most 24 h. Default 10 s. */
+    public Builder duration(Duration duration) {
+      if (duration == null || duration.isNegative() || duration.isZero()
+          || duration.compareTo(Duration.ofHours(24)) > 0) {
+        throw new IllegalArgumentException("duration must be > 0 and at most 24h, was " + duration);
+      }
+      this.duration = duration;
+      return this;
+    }
+
+    /** Calls before measuring starts (sent the same way, not recorded); 0..1 h. Default 0. */
+    public Builder warmup(Duration warmup) {
+      if (warmup == null || warmup.isNegative() || warmup.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("warmup must be in 0..1h, was " + warmup);
+      }
+      this.warmup = warmup;
+      return this;
+    }
+
+    /**
+     * Deadline of each call, at most 1 h; {@link Duration#ZERO} for none (as h2load, which sends no
+     * {@code grpc-timeout}: saves a timer per call). Default 10 s.
+     */
+    public Builder deadline(Duration deadline) {
+      if (deadline == null || deadline.isNegative() || deadline.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("deadline must be in 0..1h (0: none), was " + deadline);
+      }
+      this.deadline = deadline;
+      return this;
+    }
+
+    /** Request payload in bytes, 0..16 MiB. Default 64. */
+    public Builder payloadBytes(int bytes) {
+      this.payloadBytes = checkBytes("payload", bytes);
+      return this;
+    }
+
+    /** Response payload in bytes (0: echo the request), 0..16 MiB. Default 0. */
+    public Builder responseSize(int bytes) {
+      this.responseSize = checkBytes("response size", bytes);
+      return this;
+    }
+
+    /** CPU the server spins per call, in microseconds, 0..10 s. Default 0. */
+    public Builder cpuMicros(long micros) {
+      this.cpuMicros = checkMicros("cpu micros", micros);
+      return this;
+    }
+
+    /** Time the server waits (holding no thread) per call, in microseconds, 0..10 s. Default 0. */
+    public Builder ioMicros(long micros) {
+      this.ioMicros = checkMicros("io micros", micros);
+      return this;
+    }
+
+    /** Seed of the Poisson arrivals. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Lateness above which an open-loop send counts as late; 0..1 s. Default 1 ms. */
+    public Builder lateThreshold(Duration threshold) {
+      if (threshold == null || threshold.isNegative() || threshold.compareTo(Duration.ofSeconds(1)) > 0) {
+        throw new IllegalArgumentException("late threshold must be in 0..1s, was " + threshold);
+      }
+      this.lateThreshold = threshold;
+      return this;
+    }
+
+    public LoadSpec build() {
+      return new LoadSpec(this);
+    }
+
+    private static int checkBytes(String what, int bytes) {
+      if (bytes < 0 || bytes > 16 * 1024 * 1024) {
+        throw new IllegalArgumentException(what + " must be in 0..16777216 bytes, was " + bytes);
+      }
+      return bytes;
+    }
+
+    private static long checkMicros(String what, long micros) {
+      if (micros < 0 || micros > 10_000_000) {
+        throw new IllegalArgumentException(what + " must be in 0..10000000, was " + micros);
+      }
+      return micros;
+    }
+  }
+}

@@ -1,0 +1,277 @@
+package dev.grpcpool.bench.load;
+
+import dev.grpcpool.core.ChannelPool;
+import dev.grpcpool.core.PoolConfig;
+import dev.grpcpool.server.BenchFleet;
+import dev.grpcpool.server.BenchServer;
+import dev.grpcpool.server.proto.EchoGrpc;
+import dev.grpcpool.server.proto.EchoRequest;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a load run sends to: an embedded {@link BenchFleet} (Netty on 127.0.0.1 or in-process) that the run
+ * starts, owns and can inject faults into, or an external server named by a gRPC target. Opens channels or
+ * pools to it whose channels are labelled for per-channel and per-backend attribution.
+ *
+ * <p>Thread-safe. {@link #close} stops an embedded fleet.
+ */
+public final class LoadTarget implements AutoCloseable {
+
+  /** Transport of an embedded fleet. */
+  public enum Transport { NETTY, INPROCESS }
+
+  private final BenchFleet fleet;
+  private final boolean inProcess;
+  private final String target;
+  private final List<String> targets;
+  private final ChannelCredentials credentials;
+  private final String authority;
+  private final Map<String, String> backendByTarget = new HashMap<>();
+
+  private LoadTarget(BenchFleet fleet, boolean inProcess, String target, List<String> targets,
+      ChannelCredentials credentials, String authority) {
+    this.fleet = fleet;
+    this.inProcess = inProcess;
+    this.target = target;
+    this.targets = targets;
+    this.credentials = credentials;
+    this.authority = authority;
+    if (fleet != null) {
+      for (int i = 0; i < fleet.size(); i++) {
+        backendByTarget.put(fleet.targets().get(i), fleet.backend(i).backendId());
+      }
+    }
+  }
+
+  /**
+   * Starts an embedded fleet of {@code backends} echo servers.
+   *
+   * @param maxCallsPerConnection the servers' cap on concurrent calls per connection; 0 for none
+   */
+  public static LoadTarget embedded(Transport transport, int backends, int maxCallsPerConnection) {
+    if (backends < 1 || backends > 64) {
+      throw new IllegalArgumentException("backends must be in 1..64, was " + backends);
+    }
+    if (maxCallsPerConnection < 0) {
+      throw new IllegalArgumentException("max calls per connection must be >= 0, was " + maxCallsPerConnection);
+    }
+    boolean inProcess = transport == Transport.INPROCESS;
+    BenchServer.Builder template = inProcess
+        ? BenchServer.inProcess("grpcpool-load-" + UUID.randomUUID()) : BenchServer.netty(0);
+    if (maxCallsPerConnection > 0) {
+      template.maxConcurrentCallsPerConnection(maxCallsPerConnection);
+    }
+    BenchFleet fleet = BenchFleet.start(backends, template);
+    String target = inProcess ? "in-process fleet of " + backends : fleet.target();
+    return new LoadTarget(fleet, inProcess, target, fleet.targets(), null, null);
+  }
+
+  /**
+   * An external server: {@code host:port}, {@code static:///h1:p1,h2:p2}, {@code dns:///name:port} or any
+   * target a channel resolves.
+   *
+   * @param tls use TLS; with {@code trustCertCollection} (PEM) instead of the system's trust store
+   * @param authority the authority (TLS server name) to use instead of the target's, or null
+   * @throws IllegalArgumentException if the trust file cannot be read
+   */
+  public static LoadTarget external(String target, boolean tls, File trustCertCollection, String authority) {
+    if (target == null || target.isBlank()) {
+      throw new IllegalArgumentException("target must not be empty");
+    }
+    ChannelCredentials credentials = InsecureChannelCredentials.create();
+    if (tls || trustCertCollection != null) {
+      TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder();
+      if (trustCertCollection != null) {
+        try {
+          b.trustManager(trustCertCollection);
+          requireCertificates(trustCertCollection);
+        } catch (IOException | RuntimeException e) {
+          throw new IllegalArgumentException("cannot read trust certificates " + trustCertCollection + ": "
+              + e.getMessage());
+        }
+      }
+      credentials = b.build();
+    }
+    return new LoadTarget(null, false, target, List.of(target), credentials, authority);
+  }
+
+  /**
+   * TlsChannelCredentials only reads the file's bytes; an empty or non-PEM file would surface later as an
+   * internal error while building channels, or as an unreachable target. Parse it now so the file is named.
+   */
+  private static void requireCertificates(File pem) throws IOException {
+    try (InputStream in = new FileInputStream(pem)) {
+      if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+        throw new IllegalArgumentException("no PEM certificate in it");
+      }
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException("not a file of PEM certificates");
+    }
+  }
+
+  /** The embedded fleet, or null for an external target. */
+  public BenchFleet fleet() {
+    return fleet;
+  }
+
+  /** A readable name of the target for summaries. */
+  public String description() {
+    return target;
+  }
+
+  /** The targets a per-backend pool dials: one per backend of an embedded fleet, else the one target. */
+  public List<String> targets() {
+    return targets;
+  }
+
+  /**
+   * Opens a channel for a run: a single channel, or a pool of {@code size} channels. Channel {@code i} dials
+   * target {@code i mod n} of {@link #targets()} (a per-backend pool); with fewer channels than the embedded
+   * Netty fleet has backends, every channel dials all backends ({@code static:///…}, round robin).
+   *
+   * @param healthService grpc.health.v1 service the pool checks (null: connectivity only, "": whole server)
+   */
+  public Connection connect(Strategy strategy, int size, String healthService, Duration healthInterval) {
+    if (strategy == Strategy.SINGLE) {
+      // An embedded Netty fleet's static:/// target spreads one channel's calls over every backend.
+      String t = fleet != null && !inProcess ? fleet.target() : targets.get(0);
+      ManagedChannelBuilder<?> b = builder(t);
+      if (fleet != null && !inProcess) {
+        b.defaultLoadBalancingPolicy("round_robin");
+      }
+      return new Connection(b.build());
+    }
+    List<String> dial = targets;
+    if (size < targets.size()) {
+      if (fleet == null || inProcess) {
+        throw new IllegalArgumentException("pool size " + size + " is smaller than the " + targets.size()
+            + " in-process backends; use at least " + targets.size() + " channels");
+      }
+      // Fewer channels than backends: every channel dials all of them and spreads its calls round robin.
+      dial = List.of(fleet.target());
+    }
+    PoolConfig.Builder config = PoolConfig.builder(dial)
+        .size(size)
+        .pickStrategy(strategy.pickStrategy())
+        .healthServiceName(healthService)
+        .healthCheckInterval(healthInterval)
+        .retryEnabled(false)
+        .channelBuilderFactory(this::builder);
+    if (dial.size() == 1 && fleet != null && !inProcess) {
+      config.loadBalancingPolicy("round_robin");
+    }
+    return new Connection(ChannelPool.create(config.build()));
+  }
+
+  private ManagedChannelBuilder<?> builder(String t) {
+    ManagedChannelBuilder<?> b = inProcess ? InProcessChannelBuilder.forName(t) : Grpc.newChannelBuilder(t,
+        credentials == null ? InsecureChannelCredentials.create() : credentials);
+    if (authority != null) {
+      b.overrideAuthority(authority);
+    }
+    // The generator's callbacks only record and start the next call: running them on the transport's thread
+    // saves a hand-off per call. No retries: every call is one attempt, so a failure shows as it happened.
+    b.directExecutor();
+    b.disableRetry();
+    b.intercept(ChannelLabels.interceptor(t, backendByTarget.get(t)));
+    return b;
+  }
+
+  /**
+   * Makes one echo call and fails with a one-line reason if the target cannot answer it.
+   *
+   * @throws IllegalArgumentException if the target is unreachable or does not serve the echo service
+   */
+  public void probe(io.grpc.Channel channel, Duration timeout) {
+    try {
+      EchoGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
+          .unary(EchoRequest.getDefaultInstance());
+    } catch (StatusRuntimeException e) {
+      Status s = e.getStatus();
+      String why = s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
+      if (s.getCode() == Status.Code.UNIMPLEMENTED) {
+        throw new IllegalArgumentException("target " + target + " does not serve " + EchoGrpc.SERVICE_NAME
+            + " (" + why + ")");
+      }
+      throw new IllegalArgumentException("target " + target + " is unreachable (" + why + ")");
+    }
+  }
+
+  /** The target's settings for the run's summary. */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("target", target);
+    m.put("embedded", fleet != null);
+    if (fleet != null) {
+      m.put("transport", inProcess ? "inprocess" : "netty");
+      m.put("backends", fleet.size());
+      m.put("backendTargets", fleet.targets());
+    } else {
+      m.put("tls", credentials instanceof TlsChannelCredentials);
+      if (authority != null) {
+        m.put("authority", authority);
+      }
+    }
+    return m;
+  }
+
+  @Override
+  public void close() {
+    if (fleet != null) {
+      fleet.close();
+    }
+  }
+
+  /** An open channel or pool of a run; {@link #close} shuts it down and waits for it. */
+  public static final class Connection implements AutoCloseable {
+    private final ManagedChannel channel;
+
+    Connection(ManagedChannel channel) {
+      this.channel = channel;
+    }
+
+    public ManagedChannel channel() {
+      return channel;
+    }
+
+    /** The pool, or null for a single channel. */
+    public ChannelPool pool() {
+      return channel instanceof ChannelPool ? (ChannelPool) channel : null;
+    }
+
+    @Override
+    public void close() {
+      if (channel instanceof ChannelPool) {
+        ((ChannelPool) channel).close();
+        return;
+      }
+      channel.shutdownNow();
+      try {
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

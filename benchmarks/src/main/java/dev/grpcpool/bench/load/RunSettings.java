@@ -1,0 +1,95 @@
+package dev.grpcpool.bench.load;
+
+import dev.grpcpool.core.PoolConfig;
+import dev.grpcpool.core.PoolSizing;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything about one load run besides its target: what to send ({@link LoadSpec}), through what (single channel
+ * or pool, size, strategy, health checking), which faults to inject, where to write, and what to show.
+ *
+ * <p>Immutable.
+ *
+ * @param poolSize channels in the pool; null for the size the rule of thumb recommends for {@code workload}
+ * @param workload the kind of work, used by an automatic pool size
+ * @param healthService grpc.health.v1 service the pool checks: null for connectivity only, "" for the server
+ * @param out the output folder, or null for a new run folder under {@code results/}
+ * @param metricsPort port of a Prometheus endpoint with the pool's metrics, or null for none
+ */
+public record RunSettings(LoadSpec spec, Strategy strategy, Integer poolSize, PoolSizing.Workload workload,
+    String healthService, Duration healthInterval, FaultSchedule faults, Path out, boolean quiet,
+    Integer metricsPort) {
+
+  public RunSettings {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(strategy, "strategy");
+    Objects.requireNonNull(workload, "workload");
+    Objects.requireNonNull(healthInterval, "healthInterval");
+    Objects.requireNonNull(faults, "faults");
+    if (poolSize != null && (poolSize < PoolConfig.MIN_SIZE || poolSize > PoolConfig.MAX_SIZE)) {
+      throw new IllegalArgumentException("pool size must be in " + PoolConfig.MIN_SIZE + ".." + PoolConfig.MAX_SIZE
+          + " or auto, was " + poolSize);
+    }
+    if (healthInterval.isNegative() || healthInterval.isZero()) {
+      throw new IllegalArgumentException("health interval must be > 0, was " + healthInterval);
+    }
+    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65_535)) {
+      throw new IllegalArgumentException("metrics port must be in 0..65535, was " + metricsPort);
+    }
+  }
+
+  /** Default settings for {@code spec}: a round-robin pool of the recommended size, no faults. */
+  public static RunSettings of(LoadSpec spec) {
+    return new RunSettings(spec, Strategy.ROUND_ROBIN, null, PoolSizing.Workload.MIXED, null,
+        Duration.ofSeconds(1), FaultSchedule.none(), null, true, null);
+  }
+
+  public RunSettings withStrategy(Strategy s) {
+    return new RunSettings(spec, s, poolSize, workload, healthService, healthInterval, faults, out, quiet,
+        metricsPort);
+  }
+
+  public RunSettings withPoolSize(Integer size) {
+    return new RunSettings(spec, strategy, size, workload, healthService, healthInterval, faults, out, quiet,
+        metricsPort);
+  }
+
+  public RunSettings withSpec(LoadSpec s) {
+    return new RunSettings(s, strategy, poolSize, workload, healthService, healthInterval, faults, out, quiet,
+        metricsPort);
+  }
+
+  public RunSettings withFaults(FaultSchedule f) {
+    return new RunSettings(spec, strategy, poolSize, workload, healthService, healthInterval, f, out, quiet,
+        metricsPort);
+  }
+
+  public RunSettings withOut(Path dir) {
+    return new RunSettings(spec, strategy, poolSize, workload, healthService, healthInterval, faults, dir, quiet,
+        metricsPort);
+  }
+
+  /** The pool size to use: the given one, or the rule of thumb's for this machine. */
+  public int effectivePoolSize() {
+    return poolSize != null ? poolSize
+        : PoolSizing.recommend(workload, false, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** The channel settings for the run's summary. */
+  Map<String, Object> poolMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("strategy", strategy.name());
+    if (strategy != Strategy.SINGLE) {
+      m.put("size", effectivePoolSize());
+      m.put("sizeFrom", poolSize != null ? "--pool-size" : "rule of thumb for " + workload);
+      m.put("healthService", healthService == null ? "none (connectivity state only)" : healthService);
+      m.put("healthIntervalMillis", healthInterval.toMillis());
+    }
+    m.put("retries", "disabled: each call is one attempt");
+    return m;
+  }
+}

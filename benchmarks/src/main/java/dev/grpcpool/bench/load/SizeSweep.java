@@ -1,0 +1,200 @@
+package dev.grpcpool.bench.load;
+
+import dev.grpcpool.bench.load.report.SvgChart;
+import dev.grpcpool.core.PoolSizing;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Pool sizing by measurement: runs the load generator once per pool size against one target and picks the
+ * smallest size within 5 % of the best throughput (or, with a p99 target, the smallest size that meets it), beside
+ * what the rule of thumb and Little's law recommend, so a user sees whether the rules hold for their server.
+ *
+ * <p>Each size runs with a fresh pool, its own warm-up and the same load; its full run folder is kept in
+ * {@code size-N/}. Stateless and thread-safe; one sweep at a time per target.
+ */
+public final class SizeSweep {
+
+  /** A size is as good as the best when its throughput is within this fraction of the best's. */
+  public static final double WITHIN_BEST = 0.05;
+
+  /** One measured pool size. Latencies in milliseconds (corrected for open-loop runs). */
+  public record Point(int size, double throughput, double p50Millis, double p99Millis, double meanServiceMillis,
+      long sent, long errors) {}
+
+  /**
+   * The sweep's answer.
+   *
+   * @param chosen the recommended size, or null when no size met the p99 target
+   * @param rule how {@code chosen} was picked
+   */
+  public record Outcome(List<Point> points, Point chosen, String rule, PoolSizing.Recommendation heuristic,
+      PoolSizing.Recommendation heuristicHighConcurrency, PoolSizing.LittlesLaw littlesLaw) {}
+
+  private SizeSweep() {}
+
+  /**
+   * 1, 2, 4, … up to the largest size the rule of thumb recommends on {@code cores} cores (any workload, with the
+   * high-concurrency factor), which is included.
+   */
+  public static List<Integer> defaultSizes(int cores) {
+    int max = 1;
+    for (PoolSizing.Workload w : PoolSizing.Workload.values()) {
+      max = Math.max(max, PoolSizing.recommend(w, true, cores));
+    }
+    TreeSet<Integer> sizes = new TreeSet<>();
+    for (int s = 1; s < max; s *= 2) {
+      sizes.add(s);
+    }
+    sizes.add(max);
+    return List.copyOf(sizes);
+  }
+
+  /**
+   * Measures every size in {@code sizes} and writes {@code sizing.csv}, {@code sizing.json}, {@code sizing.html}
+   * and one run folder per size into {@code dir}.
+   *
+   * @param settings the load of every run (strategy must be a pool strategy; faults are not applied)
+   * @param p99TargetMillis pick the smallest size whose p99 is at most this; null to pick by throughput
+   * @param log told a line per size as it finishes
+   */
+  public static Outcome run(LoadTarget target, RunSettings settings, List<Integer> sizes, Double p99TargetMillis,
+      Path dir, Consumer<String> log) throws InterruptedException {
+    if (settings.strategy() == Strategy.SINGLE) {
+      throw new IllegalArgumentException("sizing sweeps pool sizes; --strategy SINGLE has no pool");
+    }
+    if (sizes.isEmpty()) {
+      throw new IllegalArgumentException("no pool sizes to measure");
+    }
+    List<Point> points = new ArrayList<>();
+    for (int size : sizes) {
+      try (LoadTarget.Connection c = target.connect(settings.strategy(), size, settings.healthService(),
+          settings.healthInterval())) {
+        target.probe(c.channel(), Duration.ofSeconds(5));
+        LoadResult r = LoadGenerator.run(c.channel(), settings.spec());
+        RunOutput out = RunOutput.prepare(dir.resolve("size-" + size), "load");
+        Map<String, Object> config = new LinkedHashMap<>(target.toMap());
+        config.put("channel", settings.withPoolSize(size).poolMap());
+        config.put("load", settings.spec().toMap());
+        out.write(r, config, Map.of());
+        Point p = new Point(size, r.achievedRate(), LoadRecorder.millis(r.corrected(), 50),
+            LoadRecorder.millis(r.corrected(), 99), r.uncorrected().getTotalCount() == 0 ? 0
+                : r.uncorrected().getMean() / 1000.0, r.sent(), r.errors());
+        points.add(p);
+        log.accept(String.format(Locale.ROOT, "pool size %3d: %10.1f calls/s  p50 %8.3f ms  p99 %8.3f ms  errors %d",
+            size, p.throughput(), p.p50Millis(), p.p99Millis(), p.errors()));
+      }
+    }
+    Outcome outcome = decide(points, p99TargetMillis, settings.workload(),
+        Runtime.getRuntime().availableProcessors());
+    write(outcome, dir, p99TargetMillis);
+    return outcome;
+  }
+
+  /** Picks the size and adds the rules' recommendations; pure, so it can be checked without a server. */
+  static Outcome decide(List<Point> points, Double p99TargetMillis, PoolSizing.Workload workload, int cores) {
+    Point best = points.get(0);
+    for (Point p : points) {
+      if (p.throughput() > best.throughput()) {
+        best = p;
+      }
+    }
+    Point chosen = null;
+    String rule;
+    if (p99TargetMillis != null) {
+      rule = String.format(Locale.ROOT, "smallest size with p99 <= %.3f ms", p99TargetMillis);
+      for (Point p : points) {
+        if (p.errors() == 0 && p.p99Millis() <= p99TargetMillis && (chosen == null || p.size() < chosen.size())) {
+          chosen = p;
+        }
+      }
+    } else {
+      rule = String.format(Locale.ROOT, "smallest size within %.0f %% of the best throughput (%.1f calls/s at %d)",
+          WITHIN_BEST * 100, best.throughput(), best.size());
+      for (Point p : points) {
+        if (p.throughput() >= (1 - WITHIN_BEST) * best.throughput() && (chosen == null || p.size() < chosen.size())) {
+          chosen = p;
+        }
+      }
+    }
+    PoolSizing.LittlesLaw little = null;
+    if (best.throughput() > 0 && best.meanServiceMillis() > 0) {
+      little = PoolSizing.littlesLaw(best.throughput(),
+          Duration.ofNanos(Math.max(1, (long) (best.meanServiceMillis() * 1e6))));
+    }
+    return new Outcome(List.copyOf(points), chosen, rule, PoolSizing.heuristic(workload, false, cores),
+        PoolSizing.heuristic(workload, true, cores), little);
+  }
+
+  /** The table and the verdict, for a person. */
+  public static void print(Outcome o, PrintWriter out) {
+    out.printf("%10s %14s %10s %10s %10s%n", "pool size", "calls/s", "p50 ms", "p99 ms", "errors");
+    for (Point p : o.points()) {
+      out.printf(Locale.ROOT, "%10d %14.1f %10.3f %10.3f %10d%s%n", p.size(), p.throughput(), p.p50Millis(),
+          p.p99Millis(), p.errors(), p == o.chosen() ? "   <- measured choice" : "");
+    }
+    out.println();
+    out.println("Measured:      " + (o.chosen() == null ? "no size met the target (" + o.rule() + ")"
+        : o.chosen().size() + " channels (" + o.rule() + ")"));
+    out.println("Rule of thumb: " + o.heuristic().channels() + " channels (" + o.heuristic().explanation() + ")");
+    out.println("               " + o.heuristicHighConcurrency().channels() + " channels with high concurrency");
+    if (o.littlesLaw() != null) {
+      out.println("Little's law:  " + o.littlesLaw().channels() + " channels (" + o.littlesLaw().explanation() + ")");
+    }
+    out.flush();
+  }
+
+  private static void write(Outcome o, Path dir, Double p99Target) {
+    StringBuilder csv = new StringBuilder("pool_size,calls_per_s,p50_ms,p99_ms,mean_service_ms,sent,errors\n");
+    double[] x = new double[o.points().size()];
+    double[] rate = new double[x.length];
+    double[] p99 = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      Point p = o.points().get(i);
+      csv.append(String.format(Locale.ROOT, "%d,%.1f,%.3f,%.3f,%.3f,%d,%d%n", p.size(), p.throughput(),
+          p.p50Millis(), p.p99Millis(), p.meanServiceMillis(), p.sent(), p.errors()));
+      x[i] = p.size();
+      rate[i] = p.throughput();
+      p99[i] = p.p99Millis();
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("points", o.points());
+    json.put("chosen", o.chosen() == null ? null : o.chosen().size());
+    json.put("rule", o.rule());
+    json.put("p99TargetMillis", p99Target);
+    json.put("heuristic", o.heuristic());
+    json.put("heuristicHighConcurrency", o.heuristicHighConcurrency());
+    json.put("littlesLaw", o.littlesLaw() == null ? null : Map.of("channels", o.littlesLaw().channels(),
+        "explanation", o.littlesLaw().explanation()));
+    String html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>grpcpool sizing</title>"
+        + "</head><body style=\"font-family:sans-serif\">\n<h1>Pool size by measurement</h1>\n<p>"
+        + SvgChart.esc(o.chosen() == null ? "No size met the target." : "Measured choice: " + o.chosen().size()
+            + " channels (" + o.rule() + "). Rule of thumb: " + o.heuristic().channels() + ". Little's law: "
+            + (o.littlesLaw() == null ? "n/a" : o.littlesLaw().channels()) + ".")
+        + "</p>\n"
+        + new SvgChart("Throughput by pool size", "pool size (channels)", "calls/s", false)
+            .series("calls/s", x, rate).toSvg()
+        + new SvgChart("p99 latency by pool size", "pool size (channels)", "p99 (ms)", false)
+            .series("p99", x, p99).toSvg()
+        + "</body></html>\n";
+    try {
+      Files.writeString(Files.createFile(dir.resolve("sizing.csv")), csv, StandardCharsets.UTF_8);
+      Files.writeString(Files.createFile(dir.resolve("sizing.json")), RunOutput.json(json), StandardCharsets.UTF_8);
+      Files.writeString(Files.createFile(dir.resolve("sizing.html")), html, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the sizing results to " + dir, e);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The JMH suites: what a channel pool costs and what it buys, measured on the machine that runs them.
+ *
+ * <ul>
+ *   <li>{@link dev.grpcpool.bench.PickOverheadBenchmark}: the cost of choosing a channel, per strategy, beside
+ *       the well-known article's read-write-lock pool;
+ *   <li>{@link dev.grpcpool.bench.PoolSizeBenchmark}: the pool sizes {@code PoolSizing} recommends, per
+ *       workload, against a single channel;
+ *   <li>{@link dev.grpcpool.bench.SingleVsPooledBenchmark}: one channel vs a pool, the pool's own cost per
+ *       call, shared vs own event loops, and a server that caps calls per connection;
+ *   <li>{@link dev.grpcpool.bench.StrategyBenchmark}: every strategy against a fleet with a faulty and a slow
+ *       backend.
+ * </ul>
+ *
+ * <h2>Time budget</h2>
+ * Each suite sets its own {@code @Fork}, {@code @Warmup} and {@code @Measurement} so that a bare
+ * {@code java -jar benchmarks/target/benchmarks.jar} runs all of them in well under 20 minutes on a
+ * 2-core machine (trials × iterations × iteration time, plus about 2-4 s per trial to start the forked JVM,
+ * servers and pools):
+ * <pre>
+ *   PickOverhead    5 strategies × 2 thread counts = 10 trials × 1 fork × (3 + 5) × 1 s =  80 s (+ ~ 25 s)
+ *   PoolSize        3 workloads × 4 sizings     = 12 trials × 1 fork × (2 + 3) × 2 s = 120 s (+ ~ 40 s)
+ *   SingleVsPooled  8 scenarios                 =  8 trials × 1 fork × (3 + 5) × 2 s = 128 s (+ ~ 25 s)
+ *   Strategy        4 strategies × 2 faults     =  8 trials × 1 fork × (2 + 3) × 2 s =  80 s (+ ~ 30 s)
+ *   total                                         38 trials                          408 s (+ ~120 s) ≈ 9 min
+ * </pre>
+ *
+ * <h2>Latency reports</h2>
+ * Every suite that makes calls records each successful call's latency (nanoseconds, HdrHistogram, 3
+ * significant digits; failed calls are counted, never recorded) and writes, per benchmark and parameter set, a
+ * {@code .hlog} (one interval per measurement iteration) and a {@code .hgrm} (microseconds) into one run
+ * folder per JMH run, {@code results/<yyyyMMdd-HHmmss>-jmh/} (see {@code JmhRun}), with a {@code summary.md}
+ * table. {@link dev.grpcpool.bench.LatencyProfiler} ({@code -prof dev.grpcpool.bench.LatencyProfiler}) also
+ * puts p50, p99 and p99.9 into JMH's own result, so {@code -rf json} carries them.
+ *
+ * <p>All call-making suites are closed loop: a bounded number of asynchronous calls is outstanding and a new
+ * one is sent when one completes. Their latencies are not corrected for coordinated omission; the load
+ * generator's fixed-rate mode is.
+ */
+package dev.grpcpool.bench;

@@ -1,0 +1,137 @@
+package dev.grpcpool.bench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Tests for {@link LoadCommand}: a short run's output folder, and bad input refused with exit 2. */
+class LoadCommandTest {
+
+  @TempDir
+  Path tmp;
+
+  private final CliRun cli = new CliRun();
+
+  @Test
+  void shortRun_writesSummaryLogsAndTimeline() throws Exception {
+    Path dir = tmp.resolve("run");
+
+    int code = cli.run("load", "--transport", "inprocess", "--backends", "2", "--pool-size", "2", "--rate", "200",
+        "--duration", "2s", "--warmup", "0s", "--out", dir.toString(), "--quiet");
+
+    assertThat(code).as(cli.err()).isZero();
+    assertThat(cli.out()).contains("Achieved rate", "corrected", "per backend", "backend-0", "backend-1");
+    JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    assertThat(summary.get("achievedRate").asDouble()).isBetween(150.0, 250.0);
+    assertThat(summary.get("achievedRateUnit").asText()).isEqualTo("calls/s");
+    long sent = summary.get("sent").asLong();
+    assertThat(sent).isEqualTo(400);
+    assertThat(summary.get("ok").asLong()).isEqualTo(sent);
+    assertThat(summary.get("errorsByStatus").size()).isZero();
+    assertThat(summary.at("/latency/unit").asText()).isEqualTo("ms");
+    assertThat(summary.at("/latency/corrected/p99").asDouble()).isPositive();
+    assertThat(summary.at("/latency/uncorrected/p99").asDouble()).isPositive();
+    assertThat(summary.at("/configuration/load/rate").asDouble()).isEqualTo(200.0);
+    assertThat(summary.at("/configuration/channel/strategy").asText()).isEqualTo("ROUND_ROBIN");
+    assertThat(summary.at("/pool/channels").size()).isEqualTo(2);
+
+    List<String> timeline = Files.readAllLines(dir.resolve("timeline.csv"));
+    assertThat(timeline.get(0)).startsWith("second,sent,ok,errors,p50_ms,p99_ms");
+    assertThat(timeline).hasSize(3);
+
+    long logged = 0;
+    int intervals = 0;
+    HistogramLogReader reader = new HistogramLogReader(dir.resolve("latency.hlog").toFile());
+    for (Histogram h = (Histogram) reader.nextIntervalHistogram(); h != null;
+        h = (Histogram) reader.nextIntervalHistogram()) {
+      logged += h.getTotalCount();
+      intervals++;
+    }
+    assertThat(intervals).isEqualTo(2);
+    assertThat(logged).isEqualTo(sent);
+    assertThat(dir.resolve("latency.hgrm")).isNotEmptyFile();
+  }
+
+  @Test
+  void nettyFleetWithKill_showsErrorsOnlyFromTheSecondOfTheKill() throws Exception {
+    Path dir = tmp.resolve("kill");
+
+    int code = cli.run("load", "--backends", "3", "--pool-size", "3", "--strategy", "round-robin", "--rate", "300",
+        "--duration", "3s", "--warmup", "0s", "--deadline", "2s", "--fault", "kill:1@1500ms", "--out",
+        dir.toString(), "--quiet");
+
+    assertThat(code).as(cli.err()).isZero();
+    List<String> timeline = Files.readAllLines(dir.resolve("timeline.csv"));
+    assertThat(timeline.get(1).split(",")[3]).as("errors in second 0").isEqualTo("0");
+    assertThat(Long.parseLong(timeline.get(3).split(",")[3])).as("errors in second 2").isPositive();
+    JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    assertThat(summary.at("/faults/0/fault").asText()).isEqualTo("kill:1@1500ms");
+    assertThat(summary.at("/faults/0/error").isMissingNode()).isTrue();
+    long errors = summary.get("errors").asLong();
+    assertThat(errors).isPositive();
+    for (JsonNode b : summary.get("backends")) {
+      assertThat(b.get("errors").asLong()).as(b.get("name").asText())
+          .isEqualTo(b.get("name").asText().equals("backend-1") ? errors : 0);
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--rate 0                                    | rate must be > 0",
+      "--rate -5                                   | rate must be > 0",
+      "--concurrency 0                             | concurrency must be in 1..100000",
+      "--payload 10                                | give --rate",
+      "--rate 10 --strategy FASTEST                | unknown strategy 'FASTEST'",
+      "--rate 10 --fault kill:x@1s                 | bad fault 'kill:x@1s'",
+      "--rate 10 --fault explode:1@1s              | unknown action 'explode'",
+      "--rate 10 --fault slow:0@1s                 | slow needs the extra latency",
+      "--rate 10 --fault kill:7@1s                 | there are only 3 backends",
+      "--rate 10 --fault kill:1@5s                 | is not inside the run's duration",
+      "--rate 10 --pool-size many                  | --pool-size must be a number or auto",
+      "--rate 10 --work heavy                      | unknown work 'heavy'",
+      "--rate 10 --target 127.0.0.1:1 --fault kill:0@1s | cannot be used with --target",
+  })
+  void badInput_exitsTwoWithOneLineMessage(String args, String message) {
+    int code = cli.run(("load --transport inprocess --duration 2s " + args.trim()).split("\\s+"));
+
+    assertThat(code).isEqualTo(GrpcPoolCli.EXIT_USAGE);
+    assertThat(cli.err()).contains(message).contains("--help");
+    assertThat(cli.out()).isEmpty();
+  }
+
+  @Test
+  void unreachableTarget_exitsTwoNamingTheTarget() {
+    Path dir = tmp.resolve("never");
+
+    int code = cli.run("load", "--target", "127.0.0.1:1", "--rate", "10", "--duration", "1s", "--deadline", "2s",
+        "--pool-size", "1", "--out", dir.toString(), "--quiet");
+
+    assertThat(code).isEqualTo(GrpcPoolCli.EXIT_USAGE);
+    assertThat(cli.err()).contains("127.0.0.1:1 is unreachable");
+    assertThat(dir).doesNotExist();
+  }
+
+  @Test
+  void nonEmptyOut_isRefusedAndLeftUntouched() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("taken"));
+    Path earlier = Files.writeString(dir.resolve("summary.json"), "{\"earlier\": true}");
+
+    int code = cli.run("load", "--transport", "inprocess", "--rate", "10", "--duration", "1s", "--out",
+        dir.toString());
+
+    assertThat(code).isEqualTo(GrpcPoolCli.EXIT_USAGE);
+    assertThat(cli.err()).contains("is not empty; refusing to overwrite");
+    assertThat(Files.readString(earlier)).isEqualTo("{\"earlier\": true}");
+    assertThat(Files.list(dir)).hasSize(1);
+  }
+}

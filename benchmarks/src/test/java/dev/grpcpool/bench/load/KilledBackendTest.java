@@ -1,0 +1,89 @@
+package dev.grpcpool.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.grpcpool.bench.cli.DurationConverter;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A backend killed mid-run, seen through the timeline: with {@link Strategy#ROUND_ROBIN} over a per-backend pool
+ * no call fails before the kill, then the dead backend's share fails; {@link Strategy#HEALTHY_FIRST} moves
+ * traffic off the dead channel and fails far fewer calls.
+ */
+class KilledBackendTest {
+  private static final int BACKENDS = 3;
+  private static final int RATE = 300;
+
+  private LoadTarget target;
+  private LoadTarget.Connection connection;
+  private FaultInjector injector;
+
+  @AfterEach
+  void tearDown() {
+    if (injector != null) {
+      injector.close();
+    }
+    if (connection != null) {
+      connection.close();
+    }
+    if (target != null) {
+      target.close();
+    }
+  }
+
+  private LoadResult runWithKill(Strategy strategy) throws InterruptedException {
+    tearDown();
+    target = LoadTarget.embedded(LoadTarget.Transport.INPROCESS, BACKENDS, 0);
+    connection = target.connect(strategy, BACKENDS, null, Duration.ofSeconds(1));
+    target.probe(connection.channel(), Duration.ofSeconds(5));
+    injector = new FaultInjector(target.fleet(), FaultSchedule.parse("kill:1@1500ms", DurationConverter::parse),
+        line -> { });
+    LoadSpec spec = LoadSpec.openLoop(RATE).duration(Duration.ofSeconds(3)).deadline(Duration.ofSeconds(2))
+        .build();
+    LoadResult r = LoadGenerator.start(connection.channel(), spec, new LoadGenerator.Listener() {
+      @Override
+      public void measuring(long nanoTime) {
+        injector.start(nanoTime);
+      }
+    }).await();
+    assertThat(injector.applied()).singleElement()
+        .satisfies(e -> assertThat(e).doesNotContainKey("error"));
+    return r;
+  }
+
+  @Test
+  void killedBackend_roundRobin_failsItsShareFromTheSecondOfTheKill() throws Exception {
+    LoadResult r = runWithKill(Strategy.ROUND_ROBIN);
+
+    List<IntervalSample> t = r.intervals();
+    assertThat(t).hasSize(3);
+    assertThat(t.get(0).errors()).as("errors before the kill").isZero();
+    assertThat(t.get(0).ok()).isGreaterThan(RATE / 2);
+    // Killed half-way through second 1: about a sixth of that second's calls fail...
+    assertThat(share(t.get(1))).as("error share in second 1").isBetween(0.05, 0.3);
+    // ...and every third pick lands on the dead backend's channel in second 2: about a third fail.
+    assertThat(share(t.get(2))).as("error share in second 2").isBetween(0.2, 0.45);
+    String dead = target.fleet().backend(1).backendId();
+    assertThat(r.backends().get(dead).errors()).as("errors attributed to the killed backend")
+        .isEqualTo(r.errors());
+    assertThat(r.errorsByStatus()).containsKey("UNAVAILABLE");
+  }
+
+  private static double share(IntervalSample s) {
+    return (double) s.errors() / (s.ok() + s.errors());
+  }
+
+  @Test
+  void killedBackend_healthyFirst_failsFewerCallsThanRoundRobin() throws Exception {
+    long roundRobinErrors = runWithKill(Strategy.ROUND_ROBIN).errors();
+
+    LoadResult healthy = runWithKill(Strategy.HEALTHY_FIRST);
+
+    assertThat(healthy.intervals().get(0).errors()).isZero();
+    assertThat(healthy.errors()).isLessThan(roundRobinErrors / 2);
+    assertThat(healthy.ok()).isGreaterThan(healthy.sent() * 9 / 10);
+  }
+}
