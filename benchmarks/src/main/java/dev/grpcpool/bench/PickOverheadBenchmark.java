@@ -35,8 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The pool has four channels to an in-process server, each made READY by one call before measuring, so the
  * strategies that look at state and calls in flight see real values; no call is made while measuring.
  *
- * <p>Time budget (default settings): 5 strategies × 2 methods = 10 trials, each 1 fork × (3 warm-up + 5
- * measurement iterations) × 1 s = 8 s, plus about 2 s to start the fork: about 100 s.
+ * <p>Time budget (default settings): 6 variants × 2 methods = 12 trials, each 1 fork × (3 warm-up + 5
+ * measurement iterations) × 1 s = 8 s, plus about 2 s to start the fork: about 2 minutes.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -46,8 +46,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class PickOverheadBenchmark {
 
-  /** The pick under test: the article's baseline or one of the pool's strategies. */
+  /** The pick under test: the harness floor, the article's baseline or one of the pool's strategies. */
   public enum Strategy {
+    /**
+     * No choice at all: the same channel every time. What the harness and the indirection cost, so that a
+     * strategy's own cost is its score minus this one.
+     */
+    FIXED_CHANNEL(null),
     ARTICLE_RWLOCK(null),
     ROUND_ROBIN(PickStrategy.ROUND_ROBIN),
     HEALTHY_FIRST(PickStrategy.HEALTHY_FIRST),
@@ -61,7 +66,7 @@ public class PickOverheadBenchmark {
     }
   }
 
-  @Param({"ARTICLE_RWLOCK", "ROUND_ROBIN", "HEALTHY_FIRST", "LEAST_IN_FLIGHT", "POWER_OF_TWO_CHOICES"})
+  @Param({"FIXED_CHANNEL", "ARTICLE_RWLOCK", "ROUND_ROBIN", "HEALTHY_FIRST", "LEAST_IN_FLIGHT", "POWER_OF_TWO_CHOICES"})
   public Strategy strategy;
 
   @Param({"4"})
@@ -70,6 +75,7 @@ public class PickOverheadBenchmark {
   private BenchServer server;
   private ChannelPool pool;
   private ArticleRwLockPool article;
+  private ManagedChannel fixed;
   /*
    * One indirection for every variant. Only one implementation is ever created in a forked JVM, so the call
    * is monomorphic and inlined; the baseline and the pool pay the same for it.
@@ -80,7 +86,12 @@ public class PickOverheadBenchmark {
   public void setUp() {
     String name = Fixtures.inProcessName("pick");
     server = BenchServer.inProcess(name).start();
-    if (strategy == Strategy.ARTICLE_RWLOCK) {
+    if (strategy == Strategy.FIXED_CHANNEL) {
+      ManagedChannel only = InProcessChannelBuilder.forName(name).build();
+      fixed = only;
+      Fixtures.warmUp(only);
+      picker = () -> only;
+    } else if (strategy == Strategy.ARTICLE_RWLOCK) {
       article = new ArticleRwLockPool(poolSize, () -> InProcessChannelBuilder.forName(name).build());
       article.channels().forEach(Fixtures::warmUp);
       picker = article::getChannel;
@@ -101,6 +112,7 @@ public class PickOverheadBenchmark {
       if (article != null && !article.shutdownAndAwait(Fixtures.TERMINATION.toMillis())) {
         throw new IllegalStateException("article pool channels did not terminate");
       }
+      Fixtures.close(fixed);
       Fixtures.close(pool);
     } finally {
       server.close();

@@ -143,7 +143,7 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
    * choosing costs only the strategy (what the pick-overhead benchmark measures).
    */
   public ManagedChannel pick() {
-    return channels.get(picker.pick()).channel;
+    return picker.pickChannel().channel;
   }
 
   // ---------------------------------------------------------------- calls
@@ -264,9 +264,9 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
     draining.removeIf(pc -> pc.channel.isTerminated());
   }
 
-  /** Sets the round-robin position, to exercise its wrap-around. */
-  void setRoundRobinPosition(int position) {
-    picker.setPosition(position);
+  /** Sets the round-robin position to slot {@code index}, to exercise its wrap to slot 0. */
+  void setRoundRobinPosition(int index) {
+    picker.setPosition(index);
   }
 
   /**

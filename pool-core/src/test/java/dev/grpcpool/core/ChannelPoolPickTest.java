@@ -6,6 +6,7 @@ import static dev.grpcpool.core.PoolTestSupport.inProcessConfig;
 import static dev.grpcpool.core.PoolTestSupport.request;
 import static dev.grpcpool.core.PoolTestSupport.targets;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
@@ -63,20 +64,23 @@ class ChannelPoolPickTest {
   }
 
   @Test
-  void roundRobin_staysInRangeAndEvenPastIntegerWrapAround() throws Exception {
+  void roundRobin_wrapsFromLastChannelToFirstAndStaysEven() throws Exception {
     List<PoolTestBackend> backends = support.inProcessBackends(3);
     ChannelPool pool = support.pool(inProcessConfig(targets(backends)));
-    pool.setRoundRobinPosition(Integer.MAX_VALUE - 4);
+    pool.setRoundRobinPosition(2);
     SimpleServiceGrpc.SimpleServiceBlockingStub stub = SimpleServiceGrpc.newBlockingStub(pool);
 
-    for (int i = 0; i < 30; i++) {
+    stub.unaryRpc(request(""));
+    // The position held the last slot: the next call wraps to the first channel.
+    assertThat(backends.get(0).unaryCalls()).as("first call after the last slot").isEqualTo(1);
+    for (int i = 1; i < 30; i++) {
       stub.unaryRpc(request(""));
     }
 
-    // The position crossed Integer.MIN_VALUE after 5 calls; a plain % would have produced a negative index.
     for (PoolTestBackend b : backends) {
-      assertThat(b.unaryCalls()).as("calls served by %s", b.id).isBetween(9, 11);
+      assertThat(b.unaryCalls()).as("calls served by %s", b.id).isEqualTo(10);
     }
+    assertThatThrownBy(() -> pool.setRoundRobinPosition(3)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
