@@ -70,6 +70,10 @@ public final class CompareCommand implements Callable<Integer> {
       description = "Let latency percentile regressions (.hlog/.hgrm in run folders) fail the comparison.")
   boolean gateLatency;
 
+  @Option(names = "--forks",
+      description = "Also show each key's per-fork means on both sides (what the Welch test compares).")
+  boolean forks;
+
   @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the report as Markdown (new file).")
   Path markdown;
 
@@ -100,9 +104,9 @@ public final class CompareCommand implements Callable<Integer> {
       throw new GrpcPoolCli.UsageException(e.getMessage(), e);
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.print(ReportFormatter.table(report));
+    out.print(ReportFormatter.table(report, forks));
     out.flush();
-    write(markdown, ReportFormatter.markdown(report));
+    write(markdown, ReportFormatter.markdown(report, forks));
     write(json, JsonReport.render(report));
     write(regressed, RerunList.render(report));
     return report.exitCode();

@@ -96,6 +96,10 @@ public final class JsonReport {
     num(n, "score", s.score());
     num(n, "error", s.error());
     n.put("forks", s.forks());
+    ArrayNode means = n.putArray("forkMeans");
+    for (double m : s.forkMeans()) {
+      means.add(m);
+    }
   }
 
   private static void num(ObjectNode o, String field, double v) {

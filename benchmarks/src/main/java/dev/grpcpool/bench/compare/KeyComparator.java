@@ -104,7 +104,7 @@ final class KeyComparator {
 
   private static KeyComparison.Side side(Measurement m) {
     Side s = new Side(m);
-    return new KeyComparison.Side(s.center, s.error, m.forks().size());
+    return new KeyComparison.Side(s.center, s.error, m.forks().stream().mapToDouble(SampleStats::mean).toArray());
   }
 
   static String percent(double fraction) {

@@ -79,16 +79,19 @@ public final class KeyComparison {
     return (candidate.score() - baseline.score()) / Math.abs(baseline.score());
   }
 
-  /** One side's figure: the score compared, the 99.9 % interval half-width shown beside it, and the forks. */
+  /**
+   * One side's figure: the score compared, the 99.9 % interval half-width shown beside it, and each fork's own
+   * mean in the order the forks were read.
+   */
   public static final class Side {
     private final double score;
     private final double error;
-    private final int forks;
+    private final double[] forkMeans;
 
-    Side(double score, double error, int forks) {
+    Side(double score, double error, double[] forkMeans) {
       this.score = score;
       this.error = error;
-      this.forks = forks;
+      this.forkMeans = forkMeans.clone();
     }
 
     public double score() {
@@ -102,7 +105,12 @@ public final class KeyComparison {
 
     /** Forks with raw data (0 when JMH wrote none). */
     public int forks() {
-      return forks;
+      return forkMeans.length;
+    }
+
+    /** Each fork's mean, in the unit of {@link #score()} (empty when JMH wrote no raw data). */
+    public double[] forkMeans() {
+      return forkMeans.clone();
     }
   }
 }

@@ -19,6 +19,8 @@ public final class ReportFormatter {
 
   private static final String[] HEADER =
       {"Benchmark", "Params", "Mode", "Thr", "Unit", "Baseline", "Candidate", "Change", "Verdict", "Rule"};
+  private static final String[] FORK_HEADER = {"Benchmark", "Params", "Thr", "Unit", "Baseline forks",
+      "Candidate forks"};
   private static final String[] LATENCY_HEADER =
       {"Latency file", "Pct", "Source", "Baseline", "Candidate", "Change", "Verdict", "Rule"};
 
@@ -30,12 +32,21 @@ public final class ReportFormatter {
 
   /** Aligned table with a header block and a summary line. */
   public static String table(ComparisonReport r) {
+    return table(r, false);
+  }
+
+  /** Aligned table; with {@code forks}, followed by each key's per-fork means on both sides. */
+  public static String table(ComparisonReport r, boolean forks) {
     StringBuilder sb = new StringBuilder();
     for (String line : preamble(r)) {
       sb.append(line).append('\n');
     }
     sb.append('\n');
     appendAligned(sb, HEADER, rows(r, false));
+    if (forks) {
+      sb.append('\n').append(FORK_TITLE).append('\n');
+      appendAligned(sb, FORK_HEADER, forkRows(r));
+    }
     if (!r.latency().isEmpty()) {
       sb.append('\n').append(latencyTitle(r)).append('\n');
       appendAligned(sb, LATENCY_HEADER, latencyRows(r, false));
@@ -46,6 +57,11 @@ public final class ReportFormatter {
 
   /** GitHub-flavoured Markdown: a heading with the outcome, the preamble as a list, and the tables. */
   public static String markdown(ComparisonReport r) {
+    return markdown(r, false);
+  }
+
+  /** Markdown; with {@code forks}, also a table of each key's per-fork means on both sides. */
+  public static String markdown(ComparisonReport r, boolean forks) {
     StringBuilder sb = new StringBuilder();
     sb.append("### Benchmark comparison: ")
         .append(r.regressions() > 0 ? "regression found" : "no regression").append("\n\n");
@@ -55,6 +71,10 @@ public final class ReportFormatter {
     }
     sb.append('\n');
     appendMarkdownTable(sb, HEADER, NUMERIC, rows(r, true));
+    if (forks) {
+      sb.append('\n').append("**").append(FORK_TITLE).append("**\n\n");
+      appendMarkdownTable(sb, FORK_HEADER, Set.of("Thr"), forkRows(r));
+    }
     if (!r.latency().isEmpty()) {
       sb.append('\n').append("**").append(latencyTitle(r)).append("**\n\n");
       appendMarkdownTable(sb, LATENCY_HEADER, LATENCY_NUMERIC, latencyRows(r, true));
@@ -117,6 +137,29 @@ public final class ReportFormatter {
           verdict, k.rule().label() + ": " + k.detail()});
     }
     return out;
+  }
+
+  private static final String FORK_TITLE =
+      "Per-fork means (each fork one JVM; the Welch test compares these; unit as in the table above)";
+
+  private static List<String[]> forkRows(ComparisonReport r) {
+    List<String[]> out = new ArrayList<>();
+    for (KeyComparison k : r.rows()) {
+      out.add(new String[] {k.key().shortName(), k.key().paramsText(), String.valueOf(k.key().threads()),
+          k.unit(), forks(k.baseline()), forks(k.candidate())});
+    }
+    return out;
+  }
+
+  private static String forks(KeyComparison.Side s) {
+    if (s == null || s.forks() == 0) {
+      return "—";
+    }
+    List<String> values = new ArrayList<>();
+    for (double m : s.forkMeans()) {
+      values.add(number(m));
+    }
+    return String.join(" ", values);
   }
 
   private static List<String[]> latencyRows(ComparisonReport r, boolean markdown) {

@@ -290,4 +290,19 @@ class ComparisonTest {
     assertThat(json).contains("\"verdict\" : \"regressed\"", "\"rule\" : \"welch\"", "\"exitCode\" : 1",
         "\"strategy\" : \"ROUND_ROBIN\"");
   }
+
+  @Test
+  void forksOption_listsEachForksMeanOnBothSides() {
+    ComparisonReport r = compare("base.json", "rr-drop30.json");
+    KeyComparison k = row(r, "PickOverheadBenchmark.pick", "poolSize=4, strategy=ROUND_ROBIN");
+    // base.json: the first fork's iterations are 101288184.753, 101449445.609 and 100066335.809 ops/s.
+    assertThat(k.baseline().forkMeans()).hasSize(5);
+    assertThat(k.baseline().forkMeans()[0]).isCloseTo(100934655.39, org.assertj.core.data.Offset.offset(0.01));
+
+    String table = ReportFormatter.table(r, true);
+    assertThat(table).contains("Per-fork means", "1.009e+08 9.939e+07");
+    assertThat(ReportFormatter.table(r)).doesNotContain("Per-fork means");
+    assertThat(ReportFormatter.markdown(r, true)).contains("| Baseline forks | Candidate forks |");
+    assertThat(JsonReport.render(r)).contains("\"forkMeans\" : [ 1.00934655390333");
+  }
 }
