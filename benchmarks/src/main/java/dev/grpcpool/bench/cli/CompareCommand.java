@@ -84,6 +84,11 @@ public final class CompareCommand implements Callable<Integer> {
       description = "Also write the regressed keys, one per line with the JMH options that re-run each (new file).")
   Path regressed;
 
+  @Option(names = "--suspects", paramLabel = "FILE",
+      description = "Also write the regressed keys and those worse by more than the threshold but inside the noise,"
+          + " one per line with the JMH options that re-run each (new file).")
+  Path suspects;
+
   @Override
   public Integer call() {
     CompareOptions options = CompareOptions.builder()
@@ -97,6 +102,7 @@ public final class CompareCommand implements Callable<Integer> {
     refuseExisting(markdown, "--markdown");
     refuseExisting(json, "--json");
     refuseExisting(regressed, "--regressed");
+    refuseExisting(suspects, "--suspects");
     ComparisonReport report;
     try {
       report = Comparison.compare(baseline, candidate, options);
@@ -109,6 +115,7 @@ public final class CompareCommand implements Callable<Integer> {
     write(markdown, ReportFormatter.markdown(report, forks));
     write(json, JsonReport.render(report));
     write(regressed, RerunList.render(report));
+    write(suspects, RerunList.renderSuspects(report));
     return report.exitCode();
   }
 

@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The regressed keys of a comparison, one line each: the key as printed in the table, a tab, and the JMH
+ * Keys of a comparison to measure again, one line each: the key as printed in the table, a tab, and the JMH
  * command-line options that measure just that key again ({@code ^benchmark$ -bm mode -t threads -p name=value…}).
- * The A/B script re-runs these and fails only for a key that is listed again after the re-run.
+ * {@link #render} lists the regressed keys; {@link #renderSuspects} also those worse by more than the threshold whose
+ * change the test could not tell from the noise. The A/B script re-runs the suspects and fails only for a key that
+ * is regressed in the re-run.
  *
  * <p>Stateless and thread-safe.
  */
@@ -21,6 +23,22 @@ public final class RerunList {
     Set<String> lines = new LinkedHashSet<>();
     for (KeyComparison k : r.rows()) {
       if (k.verdict() == Verdict.REGRESSED) {
+        lines.add(k.key() + "\t" + jmhOptions(k.key()));
+      }
+    }
+    return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
+  }
+
+  /**
+   * The regressed keys and the keys worse by more than the threshold but inconclusive (a large change in noisy
+   * forks); empty when none.
+   */
+  public static String renderSuspects(ComparisonReport r) {
+    Set<String> lines = new LinkedHashSet<>();
+    for (KeyComparison k : r.rows()) {
+      boolean worse = k.baseline() != null && k.candidate() != null
+          && k.direction().improvement(k.baseline().score(), k.candidate().score()) < -r.options().threshold();
+      if (k.verdict() == Verdict.REGRESSED || (k.verdict() == Verdict.INCONCLUSIVE && worse)) {
         lines.add(k.key() + "\t" + jmhOptions(k.key()));
       }
     }

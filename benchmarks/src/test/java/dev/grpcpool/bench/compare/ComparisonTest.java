@@ -305,4 +305,19 @@ class ComparisonTest {
     assertThat(ReportFormatter.markdown(r, true)).contains("| Baseline forks | Candidate forks |");
     assertThat(JsonReport.render(r)).contains("\"forkMeans\" : [ 1.00934655390333");
   }
+
+  @Test
+  void suspects_areTheRegressedAndTheWorseInsideTheNoise() {
+    ComparisonReport regressed = compare("base.json", "rr-drop30.json");
+    assertThat(RerunList.renderSuspects(regressed)).isEqualTo(RerunList.render(regressed)).isNotEmpty();
+
+    // One fork per side, 15 % slower: inconclusive, but worse than the 10 % threshold.
+    ComparisonReport wide = compare("onefork-base.json", "onefork-wide-drop15.json");
+    assertThat(wide.rows().get(0).verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(RerunList.render(wide)).isEmpty();
+    assertThat(RerunList.renderSuspects(wide)).contains(wide.rows().get(0).key().toString());
+
+    ComparisonReport same = compare("base.json", "base.json");
+    assertThat(RerunList.renderSuspects(same)).isEmpty();
+  }
 }
