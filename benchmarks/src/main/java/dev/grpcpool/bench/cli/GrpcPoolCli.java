@@ -1,5 +1,6 @@
 package dev.grpcpool.bench.cli;
 
+import dev.grpcpool.server.BoundedLogHandler;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,6 +56,9 @@ public final class GrpcPoolCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    // gRPC and Netty log a warning with a stack trace per failed stream; under overload that is hundreds of
+    // megabytes. One line per kind of problem per interval, with counts, says the same.
+    BoundedLogHandler.installOnRoot();
     System.exit(commandLine().execute(args));
   }
 
