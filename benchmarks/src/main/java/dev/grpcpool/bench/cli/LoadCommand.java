@@ -2,6 +2,7 @@ package dev.grpcpool.bench.cli;
 
 import dev.grpcpool.bench.load.Arrivals;
 import dev.grpcpool.bench.load.FaultSchedule;
+import dev.grpcpool.bench.load.FindMax;
 import dev.grpcpool.bench.load.LoadRun;
 import dev.grpcpool.bench.load.LoadSpec;
 import dev.grpcpool.bench.load.LoadTarget;
@@ -33,7 +34,12 @@ import picocli.CommandLine.Option;
             + " coordinated omission corrected) or closed loop with --concurrency callers.",
         "Targets an embedded echo fleet (Netty on 127.0.0.1 by default) or any echo server with --target.",
         "Prints a progress line every second on stderr and a summary on stdout; writes summary.json,"
-            + " latency.hlog (one histogram per second), latency.hgrm and timeline.csv to --out."
+            + " latency.hlog (one histogram per second), latency.hgrm and timeline.csv to --out.",
+        "The run is judged before it is summarized. Exit codes: 0 held; 1 failed calls above --max-errors;"
+            + " 4 the target did not keep up (sends waited for a slot, calls unfinished or never sent);"
+            + " 5 the generator could not keep its schedule (its figures describe itself); 6 nothing succeeded;"
+            + " 2 bad input.",
+        "--find-max searches the highest rate that holds --slo (and every check above) and exits 0 when one held."
     })
 public final class LoadCommand implements Callable<Integer> {
 
@@ -44,11 +50,25 @@ public final class LoadCommand implements Callable<Integer> {
   @CommandLine.Mixin
   LoadOptions options = new LoadOptions();
 
+  @Option(names = "--find-max",
+      description = "Search the highest open-loop rate that holds --slo: a closed-loop probe, then steps up from"
+          + " 80 % of its rate by 25 %, then bisection to 5 %. --duration is each step's measured time.")
+  boolean findMax;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    LoadSpec loadSpec = options.loadSpec(spec.commandLine());
+    FindMax.Slo slo = null;
+    if (findMax) {
+      if (options.rate != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--find-max picks the rates itself; drop --rate");
+      }
+      slo = options.slo(spec.commandLine(), FindMax.DEFAULT_SLO);
+    } else if (options.slo != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--slo is the objective of --find-max; add --find-max");
+    }
+    LoadSpec loadSpec = options.loadSpec(spec.commandLine(), findMax);
     RunSettings settings = options.settings(loadSpec, spec.commandLine());
     try {
       RunOutput.checkUsable(settings.out());
@@ -67,7 +87,7 @@ public final class LoadCommand implements Callable<Integer> {
       }, "grpcpool-load-interrupt");
       Runtime.getRuntime().addShutdownHook(onCtrlC);
       try {
-        run.execute();
+        return findMax ? run.executeFindMax(slo).exitCode() : run.execute().verdict().exitCode();
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(onCtrlC);
@@ -76,7 +96,6 @@ public final class LoadCommand implements Callable<Integer> {
         }
       }
     }
-    return GrpcPoolCli.EXIT_OK;
   }
 
   /** The options of a load run, shared by {@code load} and {@code sizing --measure}. */
@@ -92,16 +111,29 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--concurrency", paramLabel = "N",
         description = "Closed loop: callers, each starting its next call when the last ends."
-            + " With --rate: the most calls in flight (sends wait for a free slot, and that wait counts).")
+            + " With --rate: the most calls in flight (default 1000; 0 for no cap); sends wait for a free slot,"
+            + " and that wait counts in the corrected latency.")
     Integer concurrency;
 
     @Option(names = "--duration", defaultValue = "10s", converter = DurationConverter.class,
         paramLabel = "DURATION", description = "Measured time, e.g. 30s or 2m. Default: ${DEFAULT-VALUE}.")
     Duration duration;
 
-    @Option(names = "--warmup", defaultValue = "2s", converter = DurationConverter.class, paramLabel = "DURATION",
-        description = "Load before measuring starts, not recorded. Default: ${DEFAULT-VALUE}.")
-    Duration warmup;
+    @Option(names = "--warmup", defaultValue = "auto", paramLabel = "auto|DURATION",
+        description = "Load before measuring starts, not recorded: auto (an open loop ramps its rate up over 5 s;"
+            + " then until 3 s in a row hold the rate, at least 10 s, at most 60 s) or a fixed time such as 20s"
+            + " (an open loop ramps over half of it, at most 5 s). Default: ${DEFAULT-VALUE}.")
+    String warmup;
+
+    @Option(names = "--max-errors", defaultValue = "1", paramLabel = "PERCENT",
+        description = "Failed calls, as a share of those that ended, above which the run did not hold (exit 1)."
+            + " Default: ${DEFAULT-VALUE} %.")
+    double maxErrorsPercent;
+
+    @Option(names = "--slo", paramLabel = "pNN=DURATION",
+        description = "Latency objective (corrected) of --find-max and sizing --measure, e.g. p99=50ms."
+            + " Default for --find-max: p99=100ms.")
+    String slo;
 
     @Option(names = "--payload", defaultValue = "64", paramLabel = "BYTES",
         description = "Request payload in bytes. Default: ${DEFAULT-VALUE}.")
@@ -197,10 +229,18 @@ public final class LoadCommand implements Callable<Integer> {
 
     /** The load to send; bad values are usage errors. */
     public LoadSpec loadSpec(CommandLine cmd) {
+      return loadSpec(cmd, false);
+    }
+
+    /**
+     * The load to send; with {@code rateChosenLater} (a search picks the rates) an open loop whose rate is a
+     * placeholder. Bad values are usage errors.
+     */
+    public LoadSpec loadSpec(CommandLine cmd, boolean rateChosenLater) {
       LoadSpec.Builder b;
       try {
-        if (rate != null) {
-          b = LoadSpec.openLoop(rate);
+        if (rateChosenLater || rate != null) {
+          b = LoadSpec.openLoop(rate != null ? rate : 1);
           if (concurrency != null) {
             b.concurrency(concurrency);
           }
@@ -210,9 +250,35 @@ public final class LoadCommand implements Callable<Integer> {
           throw new CommandLine.ParameterException(cmd,
               "give --rate (open loop, calls/s) or --concurrency (closed loop, callers)");
         }
-        return b.arrivals(arrivals).duration(duration).warmup(warmup).deadline(deadline).payloadBytes(payload)
+        if (warmup.trim().equalsIgnoreCase("auto")) {
+          b.warmupUntilSteady();
+        } else {
+          try {
+            b.warmup(DurationConverter.parse(warmup));
+          } catch (CommandLine.TypeConversionException e) {
+            throw new IllegalArgumentException("--warmup: " + e.getMessage() + " (or auto)");
+          }
+        }
+        if (!(maxErrorsPercent >= 0 && maxErrorsPercent <= 100)) {
+          throw new IllegalArgumentException("--max-errors must be a percentage in 0..100, was " + maxErrorsPercent);
+        }
+        return b.arrivals(arrivals).duration(duration).deadline(deadline).payloadBytes(payload)
             .responseSize(responseSize).cpuMicros(cpuMicros != null ? cpuMicros : work.cpuMicros())
-            .ioMicros(ioMicros != null ? ioMicros : work.ioMicros()).seed(seed).build();
+            .ioMicros(ioMicros != null ? ioMicros : work.ioMicros()).seed(seed)
+            .maxErrorShare(maxErrorsPercent / 100).build();
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cmd, e.getMessage());
+      }
+    }
+
+    /** The objective given with --slo, or {@code fallback} (may be null) when none was. */
+    public FindMax.Slo slo(CommandLine cmd, String fallback) {
+      String text = slo != null ? slo : fallback;
+      if (text == null) {
+        return null;
+      }
+      try {
+        return FindMax.Slo.parse(text, DurationConverter::parse);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(cmd, e.getMessage());
       }

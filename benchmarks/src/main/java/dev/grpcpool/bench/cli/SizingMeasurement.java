@@ -1,5 +1,6 @@
 package dev.grpcpool.bench.cli;
 
+import dev.grpcpool.bench.load.FindMax;
 import dev.grpcpool.bench.load.LoadSpec;
 import dev.grpcpool.bench.load.LoadTarget;
 import dev.grpcpool.bench.load.RunOutput;
@@ -67,7 +68,15 @@ final class SizingMeasurement {
         throw new CommandLine.ParameterException(sizing, "--sizes must be in 1..1024, was " + s);
       }
     }
-    LoadSpec spec = m.load.loadSpec(sizing);
+    FindMax.Slo slo = m.load.slo(sizing, null);
+    if (slo != null && m.p99TargetMillis != null) {
+      throw new CommandLine.ParameterException(sizing, "give --slo (search each size's highest rate at the objective)"
+          + " or --p99-target (one load, smallest size within the target), not both");
+    }
+    if (slo != null && m.load.rate != null) {
+      throw new CommandLine.ParameterException(sizing, "--slo searches the rates itself; drop --rate");
+    }
+    LoadSpec spec = m.load.loadSpec(sizing, slo != null);
     RunSettings settings = m.load.settings(spec, sizing);
     settings = new RunSettings(spec, settings.strategy(), null, workload, settings.healthService(),
         settings.healthInterval(), settings.faults(), settings.out(), settings.quiet(), null);
@@ -81,7 +90,7 @@ final class SizingMeasurement {
     try (LoadTarget target = m.load.target(sizing)) {
       Path dir = settings.out() != null ? RunOutput.prepare(settings.out(), "sizing").dir()
           : RunFolder.create("sizing").path();
-      SizeSweep.Outcome o = SizeSweep.run(target, settings, sizes, m.p99TargetMillis, dir, line -> {
+      SizeSweep.Outcome o = SizeSweep.run(target, settings, sizes, m.p99TargetMillis, slo, dir, line -> {
         err.println(line);
         err.flush();
       });

@@ -8,65 +8,155 @@ import java.util.SplittableRandom;
  * <p>{@link #UNIFORM} sends every {@code 1/rate} seconds; {@link #POISSON} draws exponentially distributed gaps
  * with mean {@code 1/rate} (independent arrivals, as many independent clients produce), from a seeded random
  * source so a run can be repeated.
+ *
+ * <p>A schedule may start with a ramp: the rate rises linearly from {@link #RAMP_START_SHARE} of the rate to the
+ * full rate over the ramp, so that a server whose JIT is still cold is not met by the full rate at once. Both
+ * processes are built the same way: arrival {@code k} of a unit-rate process (at {@code k} for uniform, at a sum
+ * of {@code k} exponential gaps for Poisson) is mapped through the inverse of the expected number of calls by
+ * time {@code t}; with a ramp that inverse solves a quadratic, after it a line. Offsets are computed from
+ * {@code k} rather than summed, so rounding does not drift.
  */
 public enum Arrivals {
   UNIFORM,
   POISSON;
 
+  /** Where a ramp starts, as a share of the full rate. */
+  static final double RAMP_START_SHARE = 0.1;
+
   /**
-   * Returns a new schedule of intended send times for this arrival process.
+   * Returns a new schedule of intended send times for this arrival process at a constant rate.
    *
    * @param ratePerSecond calls per second, finite and &gt; 0
    * @param seed seed of the random source (used by {@link #POISSON} only)
    */
   Schedule schedule(double ratePerSecond, long seed) {
+    return schedule(ratePerSecond, seed, 0);
+  }
+
+  /**
+   * Returns a new schedule whose rate rises linearly over the first {@code rampNanos}, then stays at
+   * {@code ratePerSecond}.
+   *
+   * @param rampNanos length of the ramp, &ge; 0 (0: the full rate from the start)
+   */
+  Schedule schedule(double ratePerSecond, long seed, long rampNanos) {
     if (!(ratePerSecond > 0) || Double.isInfinite(ratePerSecond)) {
       throw new IllegalArgumentException("rate must be > 0 calls/s, was " + ratePerSecond);
     }
-    return this == UNIFORM ? new UniformSchedule(ratePerSecond) : new PoissonSchedule(ratePerSecond, seed);
+    if (rampNanos < 0) {
+      throw new IllegalArgumentException("ramp must be >= 0, was " + rampNanos + " ns");
+    }
+    Curve curve = new Curve(ratePerSecond / 1e9, rampNanos);
+    return this == UNIFORM ? new UniformSchedule(curve) : new PoissonSchedule(curve, seed);
   }
 
   /**
    * The intended send times of one run, as offsets from its start, in increasing order.
    *
-   * <p>Not thread-safe: one scheduler thread draws from it.
+   * <p>Not thread-safe: callers serialize access.
    */
   interface Schedule {
     /** The offset of the next call from the start of the run, in nanoseconds; never decreases. */
     long nextOffsetNanos();
+
+    /**
+     * How many calls the schedule still holds before {@code offsetNanos}, counting the one the next
+     * {@link #nextOffsetNanos} would return; exact for uniform arrivals, the expected number for Poisson ones.
+     * Does not advance the schedule.
+     */
+    long remainingBefore(long offsetNanos);
   }
 
-  /** Offsets {@code k / rate}, computed from {@code k} rather than summed so rounding does not drift. */
+  /**
+   * The expected number of calls by time {@code t} (in nanoseconds): {@code r0 t + (r - r0) t² / 2T} during a
+   * ramp of length {@code T} from {@code r0} to {@code r}, then {@code N(T) + r (t - T)}; and its inverse.
+   */
+  private static final class Curve {
+    private final double rate;
+    private final double rampNanos;
+    private final double startRate;
+    private final double callsInRamp;
+
+    Curve(double ratePerNano, long rampNanos) {
+      this.rate = ratePerNano;
+      this.rampNanos = rampNanos;
+      this.startRate = rampNanos == 0 ? ratePerNano : RAMP_START_SHARE * ratePerNano;
+      this.callsInRamp = (startRate + rate) / 2 * rampNanos;
+    }
+
+    /** The expected number of calls by {@code offsetNanos}. */
+    double callsBy(long offsetNanos) {
+      double t = offsetNanos;
+      if (t >= rampNanos) {
+        return callsInRamp + (t - rampNanos) * rate;
+      }
+      return startRate * t + (rate - startRate) * t * t / (2 * rampNanos);
+    }
+
+    /** The time at which the expected number of calls reaches {@code calls}. */
+    long offsetOf(double calls) {
+      if (calls >= callsInRamp) {
+        return (long) (rampNanos + (calls - callsInRamp) / rate);
+      }
+      // a t² + b t - calls = 0 with a = (r - r0) / 2T, b = r0; the positive root, written to avoid cancellation.
+      double a = (rate - startRate) / (2 * rampNanos);
+      double b = startRate;
+      return (long) (2 * calls / (b + Math.sqrt(b * b + 4 * a * calls)));
+    }
+  }
+
+  /** Call {@code k} at the time the expected count reaches {@code k}. */
   private static final class UniformSchedule implements Schedule {
-    private final double nanosPerCall;
+    private final Curve curve;
     private long k;
 
-    UniformSchedule(double ratePerSecond) {
-      this.nanosPerCall = 1e9 / ratePerSecond;
+    UniformSchedule(Curve curve) {
+      this.curve = curve;
     }
 
     @Override
     public long nextOffsetNanos() {
-      return (long) (k++ * nanosPerCall);
+      return curve.offsetOf(k++);
+    }
+
+    @Override
+    public long remainingBefore(long offsetNanos) {
+      // Call j is before the offset when offsetOf(j) < offset, i.e. j < callsBy(offset) (within rounding).
+      long end = (long) Math.ceil(curve.callsBy(offsetNanos));
+      while (end > k && curve.offsetOf(end - 1) >= offsetNanos) {
+        end--;
+      }
+      while (curve.offsetOf(end) < offsetNanos) {
+        end++;
+      }
+      return Math.max(0, end - k);
     }
   }
 
-  /** Exponential gaps: {@code -ln(1 - U) / rate}, the inter-arrival time of a Poisson process. */
+  /** Unit-rate exponential gaps ({@code -ln(1 - U)}), mapped through the curve: a Poisson process of that rate. */
   private static final class PoissonSchedule implements Schedule {
-    private final double meanGapNanos;
+    private final Curve curve;
     private final SplittableRandom random;
-    private double offset;
+    private double calls;
 
-    PoissonSchedule(double ratePerSecond, long seed) {
-      this.meanGapNanos = 1e9 / ratePerSecond;
+    PoissonSchedule(Curve curve, long seed) {
+      this.curve = curve;
       this.random = new SplittableRandom(seed);
     }
 
     @Override
     public long nextOffsetNanos() {
-      long current = (long) offset;
-      offset += -Math.log(1.0 - random.nextDouble()) * meanGapNanos;
+      long current = curve.offsetOf(calls);
+      calls += -Math.log(1.0 - random.nextDouble());
       return current;
+    }
+
+    @Override
+    public long remainingBefore(long offsetNanos) {
+      if (curve.offsetOf(calls) >= offsetNanos) {
+        return 0;
+      }
+      return Math.max(1, Math.round(curve.callsBy(offsetNanos) - calls));
     }
   }
 }

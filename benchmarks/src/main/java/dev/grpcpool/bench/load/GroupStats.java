@@ -3,20 +3,23 @@ package dev.grpcpool.bench.load;
 import org.HdrHistogram.Histogram;
 
 /**
- * Calls, errors and latency of one part of a run: one backend or one channel.
+ * Calls and latency of one part of a run, one backend or one channel: its measured calls ended ok, failed, or
+ * were still unfinished when the run ended ({@code sent = ok + failed + unfinished}).
  *
  * <p>Immutable.
  */
 public final class GroupStats {
   private final String name;
   private final long ok;
-  private final long errors;
+  private final long failed;
+  private final long unfinished;
   private final Histogram latency;
 
-  GroupStats(String name, long ok, long errors, Histogram latency) {
+  GroupStats(String name, long ok, long failed, long unfinished, Histogram latency) {
     this.name = name;
     this.ok = ok;
-    this.errors = errors;
+    this.failed = failed;
+    this.unfinished = unfinished;
     this.latency = latency;
   }
 
@@ -24,16 +27,21 @@ public final class GroupStats {
     return name;
   }
 
-  public long calls() {
-    return ok + errors;
+  /** Measured calls sent through it (for a backend: those known to have been meant for it). */
+  public long sent() {
+    return ok + failed + unfinished;
   }
 
   public long ok() {
     return ok;
   }
 
-  public long errors() {
-    return errors;
+  public long failed() {
+    return failed;
+  }
+
+  public long unfinished() {
+    return unfinished;
   }
 
   /** Latency of this group's calls (corrected in an open-loop run), in microseconds. */

@@ -3,11 +3,12 @@ package dev.grpcpool.bench.load;
 import org.HdrHistogram.Histogram;
 
 /**
- * One interval (normally one second) of a load run: what was sent, what completed, and the latency histograms
- * of the calls that completed in it.
+ * One interval (normally one second) of a load run by completion: what was sent in it, what ended in it, and the
+ * latency histograms of the calls that ended in it. This is the view of the {@code .hlog} interval logs; the
+ * view by intended start is {@link IntendedTimeline}.
  *
  * <p>Calls are counted as sent in the interval in which they were sent, and as ok or failed (with their latency)
- * in the interval in which they completed; so a fault shows in the second it happened.
+ * in the interval in which they ended.
  *
  * <p>Immutable once published: the histograms must not be changed by readers.
  */
@@ -17,20 +18,18 @@ public final class IntervalSample {
   private final long endOffsetNanos;
   private final long sent;
   private final long ok;
-  private final long errors;
-  private final long late;
+  private final long failed;
   private final Histogram corrected;
   private final Histogram uncorrected;
 
-  IntervalSample(int index, long startOffsetNanos, long endOffsetNanos, long sent, long ok, long errors,
-      long late, Histogram corrected, Histogram uncorrected) {
+  IntervalSample(int index, long startOffsetNanos, long endOffsetNanos, long sent, long ok, long failed,
+      Histogram corrected, Histogram uncorrected) {
     this.index = index;
     this.startOffsetNanos = startOffsetNanos;
     this.endOffsetNanos = endOffsetNanos;
     this.sent = sent;
     this.ok = ok;
-    this.errors = errors;
-    this.late = late;
+    this.failed = failed;
     this.corrected = corrected;
     this.uncorrected = uncorrected;
   }
@@ -57,13 +56,8 @@ public final class IntervalSample {
     return ok;
   }
 
-  public long errors() {
-    return errors;
-  }
-
-  /** Calls sent in this interval later than their intended time by more than the late threshold. */
-  public long late() {
-    return late;
+  public long failed() {
+    return failed;
   }
 
   /**
@@ -80,7 +74,7 @@ public final class IntervalSample {
     return uncorrected;
   }
 
-  /** Corrected latency percentile in milliseconds, or 0 when no call completed. */
+  /** Corrected latency percentile in milliseconds, or NaN when no call ended. */
   public double correctedMillis(double percentile) {
     return LoadRecorder.millis(corrected, percentile);
   }

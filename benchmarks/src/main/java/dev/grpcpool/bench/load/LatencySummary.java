@@ -6,7 +6,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The latency figures a load run reports for one histogram: count, min, mean, p50, p90, p99, p99.9, p99.99 and
- * max, in milliseconds.
+ * max, in milliseconds. An empty histogram has a count and nothing else: no percentile of nothing.
  *
  * <p>Stateless and thread-safe.
  */
@@ -17,16 +17,19 @@ final class LatencySummary {
 
   private LatencySummary() {}
 
-  /** count, min, mean, percentiles and max, in milliseconds, in that order. */
+  /** count, min, mean, percentiles and max, in milliseconds, in that order; only the count when empty. */
   static Map<String, Object> of(Histogram h) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("count", h.getTotalCount());
-    m.put("min", ms(h.getTotalCount() == 0 ? 0 : h.getMinValue()));
-    m.put("mean", round(h.getTotalCount() == 0 ? 0 : h.getMean() / 1000.0));
+    if (h.getTotalCount() == 0) {
+      return m;
+    }
+    m.put("min", ms(h.getMinValue()));
+    m.put("mean", round(h.getMean() / 1000.0));
     for (int i = 0; i < PERCENTILES.length; i++) {
       m.put(PERCENTILE_NAMES[i], round(LoadRecorder.millis(h, PERCENTILES[i])));
     }
-    m.put("max", ms(h.getTotalCount() == 0 ? 0 : h.getMaxValue()));
+    m.put("max", ms(h.getMaxValue()));
     return m;
   }
 
@@ -37,5 +40,10 @@ final class LatencySummary {
   /** Microsecond resolution is all a millisecond figure needs. */
   static double round(double millis) {
     return Math.round(millis * 1000.0) / 1000.0;
+  }
+
+  /** {@link #round}ed, or null (JSON's "no value") when there is none. */
+  static Double orNull(double millis) {
+    return Double.isNaN(millis) ? null : round(millis);
   }
 }

@@ -9,11 +9,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The listener of one unary call of a load run: remembers when the call was meant to start and when it was sent,
- * which channel carried it and which backend answered, and reports its end to the generator.
+ * whether it is measured, which channel carried it and which backend answered, and reports its end to the
+ * generator. The deadline sweeper can expire it.
  *
- * <p>gRPC calls a listener's methods one at a time; {@link #channel} is set by {@link ChannelLabels} when the
- * labelled channel creates the call, on the sending thread. The fields are read after {@code onClose}, which gRPC
- * orders after both.
+ * <p>gRPC calls a listener's methods one at a time. {@link #measured} is set by the sending thread before the call
+ * is created; {@link #channel} by {@link ChannelLabels} when the labelled channel creates the call, on the same
+ * thread. The fields are read after {@code onClose}, which gRPC orders after both.
  */
 final class LoadCall extends ClientCall.Listener<EchoResponse> {
   /** Carries the call to {@link ChannelLabels} through whatever channels (a pool) lie in between. */
@@ -22,21 +23,29 @@ final class LoadCall extends ClientCall.Listener<EchoResponse> {
   private final LoadGenerator generator;
   private final long intendedNanos;
   private final long sentNanos;
-  private final boolean measured;
+  private volatile boolean measured;
   private volatile String channel;
+  private volatile String channelBackend;
+  private volatile boolean counted;
   private volatile String backend;
+  private volatile ClientCall<?, ?> call;
+  private volatile long deadlineNanos;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean expired = new AtomicBoolean();
 
-  LoadCall(LoadGenerator generator, long intendedNanos, long sentNanos, boolean measured) {
+  LoadCall(LoadGenerator generator, long intendedNanos, long sentNanos) {
     this.generator = generator;
     this.intendedNanos = intendedNanos;
     this.sentNanos = sentNanos;
-    this.measured = measured;
   }
 
-  /** False for a warm-up call: meant to start before the measurement, it is never recorded. */
+  /** False for a warm-up call (meant to start before the measurement) or one after its end: never recorded. */
   boolean measured() {
     return measured;
+  }
+
+  void markMeasured() {
+    measured = true;
   }
 
   long intendedNanos() {
@@ -52,16 +61,55 @@ final class LoadCall extends ClientCall.Listener<EchoResponse> {
     return channel;
   }
 
+  /** The backend behind the call's channel when the channel dials exactly one, else null. */
+  String channelBackend() {
+    return channelBackend;
+  }
+
   /** The backend that answered; for a failed call, the backend behind its channel when that is known. */
   String backend() {
-    return backend;
+    return backend != null ? backend : channelBackend;
   }
 
   void channel(String label, String backendId) {
     this.channel = label;
-    if (backendId != null) {
-      this.backend = backendId;
+    this.channelBackend = backendId;
+    generator.labelled(this);
+  }
+
+  /** Whether the recorder counted this call in flight on its channel (so its end must be counted there too). */
+  boolean counted() {
+    return counted;
+  }
+
+  void markCounted() {
+    counted = true;
+  }
+
+  /** Remembers the gRPC call and when it expires, for the deadline sweeper. */
+  void attach(ClientCall<?, ?> call, long deadlineNanos) {
+    this.call = call;
+    this.deadlineNanos = deadlineNanos;
+  }
+
+  long deadlineNanos() {
+    return deadlineNanos;
+  }
+
+  boolean isClosed() {
+    return closed.get();
+  }
+
+  /** Cancels the call as past its deadline; its end is recorded as DEADLINE_EXCEEDED. */
+  void expire(String description) {
+    ClientCall<?, ?> c = call;
+    if (c != null && !closed.get() && expired.compareAndSet(false, true)) {
+      c.cancel(description, null);
     }
+  }
+
+  boolean expired() {
+    return expired.get();
   }
 
   /** True the first time only: a call that failed to start and was also closed by gRPC is counted once. */

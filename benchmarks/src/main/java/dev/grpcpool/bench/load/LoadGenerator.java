@@ -11,37 +11,42 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Drives unary echo calls through a channel (a pool or a single channel) as a {@link LoadSpec} says and records
- * every one of them.
+ * Drives unary echo calls through a channel (a pool or a single channel) as a {@link LoadSpec} says, records every
+ * one of them and judges the run.
  *
- * <p><b>Open loop.</b> One scheduler thread walks the intended send times of the {@link Arrivals} schedule. It
- * sleeps until the next one, or, when it is behind, sends at once; it never skips a call to catch up. Each call's
- * latency is taken twice: from its <em>intended</em> time (the corrected view: a stall of the server, or of the
- * generator, delays every call scheduled behind it, as it would delay real users) and from its actual send (the
- * service time that a closed-loop tool would report). With a cap on calls in flight, the scheduler waits for a
- * free slot; the wait counts in the corrected latency and a send later than the late threshold is counted.
+ * <p><b>Open loop.</b> Calls are due at the times of the {@link Arrivals} schedule, and at most
+ * {@link LoadSpec#concurrency()} are in flight. Whoever finds a due call and a free slot sends it: the scheduler
+ * thread, which sleeps until the next intended time, or the callback of a call that just ended and freed a slot.
+ * So at the cap the generator sends exactly as a closed loop does — from the completion callback, no thread
+ * hand-off — while below it the schedule decides. Each call's latency is taken twice: from its <em>intended</em>
+ * time (the corrected view: a stall of the server delays every call scheduled behind it, as it would delay real
+ * users) and from its actual send (the service time a closed-loop tool reports). A late send is charged to the
+ * target when it waited for a slot, and to the generator when a slot was free ({@link RunVerdict}).
  *
  * <p><b>Closed loop.</b> {@code concurrency} callers each start their next call from the previous call's
  * completion callback; there is no schedule, so both views are the service time.
  *
- * <p>Calls are asynchronous ({@link ClientCall}); no thread waits for a call. One ticker thread closes an interval
- * every second of the measurement. {@link #stop} ends the run early; the result then holds what was measured so
- * far.
+ * <p><b>Warm-up.</b> A fixed time, or until the run is steady ({@link WarmUp}); an open loop ramps its rate up
+ * during it. The measured window starts when the warm-up ends and lasts {@link LoadSpec#duration()}; calls meant
+ * to start outside it are sent but never recorded.
+ *
+ * <p><b>Deadlines</b> are enforced by one {@link DeadlineSweeper}, not by a timer per call.
+ *
+ * <p>No thread waits for a call. One ticker thread judges the warm-up, closes an interval every second of the
+ * measurement and sweeps deadlines. {@link #stop} ends the run early; the result then holds what was measured so
+ * far, marked interrupted.
  *
  * <p>This class is thread-safe.
  */
@@ -49,8 +54,11 @@ public final class LoadGenerator {
 
   /** Told about the run as it goes; called on the generator's ticker thread, so it must not block for long. */
   public interface Listener {
-    /** The warm-up is over (or there was none): seconds of the timeline count from {@code nanoTime}. */
+    /** The measurement starts now, at {@code nanoTime}: seconds of the timeline count from it. */
     default void measuring(long nanoTime) {}
+
+    /** One second of the warm-up has passed; {@code ended} calls ended in it. */
+    default void warmingUp(long elapsedNanos, long ended, LoadGenerator generator) {}
 
     /** One interval (a second) of the measurement has closed. */
     default void interval(IntervalSample sample, LoadGenerator generator) {}
@@ -62,42 +70,65 @@ public final class LoadGenerator {
   private static final long STOP_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
   /** How long a run without call deadlines waits for calls still in flight at its end. */
   private static final long NO_DEADLINE_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
+  /** How long the scheduler rests when every slot is taken: the completion callbacks send meanwhile. */
+  private static final long SATURATED_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final long NONE = Long.MIN_VALUE;
 
   private final Channel channel;
   private final LoadSpec spec;
   private final Listener listener;
-  private final LoadRecorder recorder = new LoadRecorder();
+  private final boolean openLoop;
+  private final LoadRecorder recorder;
   private final MethodDescriptor<EchoRequest, EchoResponse> method = EchoGrpc.getUnaryMethod();
   private final EchoRequest request;
-  private final long deadlineNanos;
-  private final Semaphore permits;
+  private final DeadlineSweeper sweeper;
+  private final WarmUp warmUp;
+  private final int cap;
+  private final long lateThresholdNanos;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final CompletableFuture<LoadResult> result = new CompletableFuture<>();
-  private final ScheduledExecutorService ticker;
+  private final ScheduledThreadPoolExecutor ticker;
   private final Thread driver;
   private final ThreadLocal<int[]> trampoline = ThreadLocal.withInitial(() -> new int[2]);
 
+  /** Guards {@link #schedule}; {@link #nextIntended} is also read without it, as a hint. */
+  private final Object scheduleLock = new Object();
+  private Arrivals.Schedule schedule;
+  private volatile long nextIntended = Long.MAX_VALUE;
+
+  /** Calls that ended, measured or not, since the last warm-up second. */
+  private final LongAdder endedThisSecond = new LongAdder();
+  private volatile boolean slotWaitThisSecond;
+  private volatile boolean generatorLateThisSecond;
+  /** A due call found every slot taken, and no call was sent on time since. */
+  private volatile boolean saturated;
+
   private volatile boolean issuing = true;
   private volatile boolean stopRequested;
-  private final AtomicBoolean measuring = new AtomicBoolean();
-  private volatile long plannedMeasureStart;
   private volatile long runStart;
-  private volatile long runEnd;
-  private volatile long measureStart;
+  private volatile long measureStart = Long.MAX_VALUE;
+  private volatile long runEnd = Long.MAX_VALUE;
+  private volatile long stoppedAt = Long.MAX_VALUE;
+  private volatile long backlogAtStart;
+  private volatile long backlogAtEnd;
+  private volatile double sendCeiling = Double.NaN;
 
   private LoadGenerator(Channel channel, LoadSpec spec, Listener listener) {
     this.channel = channel;
     this.spec = spec;
     this.listener = listener;
+    this.openLoop = spec.mode() == LoadSpec.Mode.OPEN_LOOP;
+    this.lateThresholdNanos = spec.lateThreshold().toNanos();
+    this.recorder = new LoadRecorder(lateThresholdNanos);
     this.request = EchoRequest.newBuilder()
         .setPayload(ByteString.copyFrom(new byte[spec.payloadBytes()]))
         .setResponseSize(spec.responseSize())
         .setCpuMicros(spec.cpuMicros())
         .setIoMicros(spec.ioMicros())
         .build();
-    this.deadlineNanos = spec.deadline().toNanos();
-    this.permits = spec.mode() == LoadSpec.Mode.OPEN_LOOP && spec.concurrency() > 0
-        ? new Semaphore(spec.concurrency()) : null;
+    this.sweeper = spec.deadline().isZero() ? null : new DeadlineSweeper(spec.deadline());
+    this.warmUp = new WarmUp(spec);
+    this.cap = openLoop && spec.concurrency() == 0 ? Integer.MAX_VALUE : spec.concurrency();
     ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "grpcpool-load-ticker"));
     t.setRemoveOnCancelPolicy(true);
     this.ticker = t;
@@ -126,7 +157,10 @@ public final class LoadGenerator {
    * what was measured so far, marked {@linkplain LoadResult#interrupted() interrupted}. Idempotent.
    */
   public void stop() {
-    stopRequested = true;
+    if (!stopRequested) {
+      stoppedAt = System.nanoTime();
+      stopRequested = true;
+    }
     LockSupport.unpark(driver);
   }
 
@@ -157,49 +191,65 @@ public final class LoadGenerator {
     return spec;
   }
 
-  /** Calls started and not yet ended. */
+  /** Calls started and not yet ended, measured or not. */
   public int inFlight() {
     return inFlight.get();
   }
 
-  /** Measurement totals so far: sent, ok, errors, late. */
-  public long[] counters() {
-    return recorder.counters();
+  /** Measured calls sent so far. */
+  public long sentSoFar() {
+    return recorder.sent();
   }
 
-  /** A percentile of the corrected latency of the seconds closed so far, in milliseconds. */
+  public long okSoFar() {
+    return recorder.ok();
+  }
+
+  public long failedSoFar() {
+    return recorder.failed();
+  }
+
+  /** A percentile of the corrected latency of the seconds closed so far, in milliseconds (NaN when none). */
   public double correctedMillisSoFar(double percentile) {
     return LoadRecorder.millis(recorder.correctedTotal(), percentile);
-  }
-
-  /** Seconds since the measurement started, 0 during the warm-up. */
-  public double elapsedSeconds() {
-    return measuring.get() ? (System.nanoTime() - measureStart) / 1e9 : 0;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
 
   private void drive() {
     try {
-      runStart = System.nanoTime();
-      measureStart = runStart + spec.warmup().toNanos();
-      runEnd = measureStart + spec.duration().toNanos();
-      plannedMeasureStart = measureStart;
-      if (spec.warmup().isZero()) {
-        beginMeasuring(plannedMeasureStart);
-      } else {
-        // The first measured call begins the measurement too, whichever comes first.
-        ticker.schedule(() -> beginMeasuring(plannedMeasureStart), plannedMeasureStart - System.nanoTime(),
-            TimeUnit.NANOSECONDS);
+      if (openLoop && spec.rate() > SendCeiling.CHECK_ABOVE_RATE) {
+        sendCeiling = SendCeiling.measure(method, request);
       }
-      scheduleTick(1);
-      long[] schedule = spec.mode() == LoadSpec.Mode.OPEN_LOOP ? openLoop() : closedLoop();
-      long issueEnd = Math.min(System.nanoTime(), runEnd);
+      runStart = System.nanoTime();
+      if (openLoop) {
+        synchronized (scheduleLock) {
+          schedule = spec.arrivals().schedule(spec.rate(), spec.seed(), warmUp.rampNanos());
+          nextIntended = runStart + schedule.nextOffsetNanos();
+        }
+      }
+      if (spec.warmupUntilSteady()) {
+        scheduleWarmupSecond(1);
+      } else {
+        beginMeasuring(runStart + spec.warmup().toNanos());
+      }
+      if (sweeper != null) {
+        long period = DeadlineSweeper.PERIOD.toNanos();
+        ticker.scheduleAtFixedRate(() -> sweeper.sweep(System.nanoTime()), period, period, TimeUnit.NANOSECONDS);
+      }
+      if (openLoop) {
+        openLoop();
+      } else {
+        closedLoop();
+      }
+      backlogAtEnd = inFlight.get();
       issuing = false;
-      long unfinished = drain();
+      long[] missed = openLoop ? countMissed() : new long[2];
+      drain();
+      recorder.freeze();
       ticker.shutdownNow();
       ticker.awaitTermination(10, TimeUnit.SECONDS);
-      result.complete(finish(schedule, issueEnd, unfinished));
+      result.complete(finish(missed));
     } catch (Throwable t) {
       issuing = false;
       ticker.shutdownNow();
@@ -208,14 +258,47 @@ public final class LoadGenerator {
   }
 
   /**
-   * Swaps in a fresh recording, once; seconds of the timeline count from {@code at}, the planned start. Calls
-   * meant to start before it (the warm-up) are not recorded, even when they end or are sent after it.
+   * Fixes the measured window at {@code [at, at + duration)}: calls meant to start in it are recorded. Called once,
+   * before any such call is sent; the listener hears of it at {@code at}.
    */
-  private void beginMeasuring(long at) {
-    if (measuring.compareAndSet(false, true)) {
-      recorder.startMeasuring(at);
-      safely(() -> listener.measuring(at));
+  private synchronized void beginMeasuring(long at) {
+    if (measureStart != Long.MAX_VALUE) {
+      return;
     }
+    long end = at + spec.duration().toNanos();
+    recorder.startMeasuring(at, end);
+    runEnd = end;
+    measureStart = at;
+    if (!ticker.isShutdown()) {
+      ticker.schedule(() -> {
+        backlogAtStart = inFlight.get();
+        safely(() -> listener.measuring(at));
+      }, at - System.nanoTime(), TimeUnit.NANOSECONDS);
+      scheduleTick(1);
+    }
+  }
+
+  /** Judges warm-up second {@code k} when it ends; begins measuring a second later once the run is steady. */
+  private void scheduleWarmupSecond(int k) {
+    long at = runStart + k * SECOND;
+    ticker.schedule(() -> {
+      if (stopRequested || measureStart != Long.MAX_VALUE) {
+        return;
+      }
+      long ended = endedThisSecond.sumThenReset();
+      boolean waited = slotWaitThisSecond;
+      boolean late = generatorLateThisSecond;
+      slotWaitThisSecond = false;
+      generatorLateThisSecond = false;
+      long elapsed = System.nanoTime() - runStart;
+      safely(() -> listener.warmingUp(elapsed, ended, this));
+      if (warmUp.second(k * SECOND, ended, waited, late)) {
+        // A second ahead, so that no call meant to start in the window has been sent yet.
+        beginMeasuring(System.nanoTime() + SECOND);
+      } else {
+        scheduleWarmupSecond(k + 1);
+      }
+    }, at - System.nanoTime(), TimeUnit.NANOSECONDS);
   }
 
   /** Closes interval {@code k - 1} at {@code measureStart + k} seconds, unless that is the end of the run. */
@@ -234,56 +317,127 @@ public final class LoadGenerator {
     }, at - System.nanoTime(), TimeUnit.NANOSECONDS);
   }
 
-  /** Returns {intended, missed, maxLagNanos} of the measured part. */
-  private long[] openLoop() {
-    Arrivals.Schedule schedule = spec.arrivals().schedule(spec.rate(), spec.seed());
-    long lateNanos = spec.lateThreshold().toNanos();
-    long intended = 0;
-    long missed = 0;
-    long maxLag = 0;
-    while (true) {
-      long at = runStart + schedule.nextOffsetNanos();
-      if (at >= runEnd) {
-        break;
+  // ---------------------------------------------------------------- open loop
+
+  private void openLoop() {
+    while (!stopRequested) {
+      long next = nextIntended;
+      if (next >= runEnd || System.nanoTime() >= runEnd) {
+        return;
       }
-      boolean measured = at >= measureStart;
-      if (!sleepUntil(at) || !acquire()) {
-        // Stopped, or out of time while waiting for a free slot: count what the schedule still asked for.
-        long until = stopRequested ? Math.min(System.nanoTime(), runEnd) : runEnd;
-        for (long t = at; t < until; t = runStart + schedule.nextOffsetNanos()) {
-          if (t >= measureStart) {
-            intended++;
-            missed++;
-          }
-        }
-        break;
+      if (!sleepUntil(Math.min(next, runEnd))) {
+        return;
       }
-      long now = System.nanoTime();
-      long lag = now - at;
-      if (measured) {
-        intended++;
-        maxLag = Math.max(maxLag, lag);
+      if (pump() == 0 && saturated) {
+        LockSupport.parkNanos(this, SATURATED_PARK_NANOS);
       }
-      inFlight.incrementAndGet();
-      send(new LoadCall(this, at, now, measured), lag > lateNanos);
     }
-    return new long[] {intended, missed, maxLag};
   }
 
-  private long[] closedLoop() {
-    for (int i = 0; i < spec.concurrency() && !stopRequested; i++) {
-      inFlight.incrementAndGet();
-      continueCaller();
+  /**
+   * Sends every call that is due while a slot is free; returns how many it sent. Called by the scheduler when a
+   * call falls due and by each call that ends (its slot just came free). A call that ends inside its own send (a
+   * synchronous failure, an in-process server on a direct executor) would otherwise pump again from inside the
+   * pump, once per call of a backlog; a per-thread trampoline turns that recursion into another turn of the loop.
+   */
+  private int pump() {
+    int[] t = trampoline.get();
+    if (t[0] != 0) {
+      t[1] = 1;
+      return 0;
     }
-    while (!stopRequested) {
-      long left = runEnd - System.nanoTime();
-      if (left <= 0) {
-        break;
+    t[0] = 1;
+    int sent = 0;
+    try {
+      do {
+        t[1] = 0;
+        sent += pumpOnce();
+      } while (t[1] != 0);
+    } finally {
+      t[0] = 0;
+    }
+    return sent;
+  }
+
+  private int pumpOnce() {
+    int sent = 0;
+    while (issuing && !stopRequested) {
+      if (nextIntended > System.nanoTime()) {
+        return sent;
       }
-      LockSupport.parkNanos(this, Math.min(left, 100_000_000L));
+      if (!takeSlot()) {
+        saturated = true;
+        slotWaitThisSecond = true;
+        return sent;
+      }
+      long intended = claimDue();
+      if (intended == NONE) {
+        releaseSlot();
+        return sent;
+      }
+      long now = System.nanoTime();
+      long lag = now - intended;
+      boolean waited = false;
+      if (lag <= lateThresholdNanos) {
+        saturated = false;
+      } else if (saturated) {
+        waited = true;
+      } else if (lag > LoadRecorder.GENERATOR_LAG_BOUND_NANOS) {
+        generatorLateThisSecond = true;
+      }
+      send(intended, now, lag, waited);
+      sent++;
     }
-    long sent = recorder.counters()[0];
-    return new long[] {sent, 0, 0};
+    return sent;
+  }
+
+  /** The intended time of the next call if it is due and inside the run, taking it off the schedule; else NONE. */
+  private long claimDue() {
+    synchronized (scheduleLock) {
+      long now = System.nanoTime();
+      long intended = nextIntended;
+      if (intended > now || intended >= runEnd || now >= runEnd) {
+        return NONE;
+      }
+      nextIntended = runStart + schedule.nextOffsetNanos();
+      return intended;
+    }
+  }
+
+  private boolean takeSlot() {
+    while (true) {
+      int n = inFlight.get();
+      if (n >= cap) {
+        return false;
+      }
+      if (inFlight.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  private void releaseSlot() {
+    inFlight.decrementAndGet();
+  }
+
+  /**
+   * The measured calls the schedule asked for that were never sent: {missed, of which the generator's}. Calls
+   * left behind while every slot was taken are the target's; the rest the generator's.
+   */
+  private long[] countMissed() {
+    long until = stopRequested ? Math.min(stoppedAt, runEnd) : runEnd;
+    long missed;
+    synchronized (scheduleLock) {
+      long from = Math.max(nextIntended, measureStart);
+      if (measureStart == Long.MAX_VALUE || from >= until) {
+        return new long[2];
+      }
+      // The call at nextIntended is drawn from the schedule already; the schedule counts the ones after it.
+      long before = 1 + schedule.remainingBefore(until - runStart);
+      long warm = nextIntended < measureStart ? 1 + schedule.remainingBefore(measureStart - runStart) : 0;
+      missed = Math.max(0, before - warm);
+    }
+    return new long[] {missed, saturated ? 0 : missed};
   }
 
   private boolean sleepUntil(long at) {
@@ -299,46 +453,19 @@ public final class LoadGenerator {
     }
   }
 
-  private boolean acquire() {
-    if (permits == null) {
-      return true;
-    }
-    try {
-      while (!permits.tryAcquire(10, TimeUnit.MILLISECONDS)) {
-        if (stopRequested || System.nanoTime() >= runEnd) {
-          return false;
-        }
-      }
-      if (System.nanoTime() >= runEnd) {
-        // The slot came free only after the run's end: this call was not sent in time, and nor will the rest.
-        permits.release();
-        return false;
-      }
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
+  // ---------------------------------------------------------------- closed loop
 
-  /** Starts one call; its slot in {@link #inFlight} is already taken. */
-  private void send(LoadCall call, boolean late) {
-    if (call.measured()) {
-      beginMeasuring(plannedMeasureStart);
-      recorder.sent(late);
+  private void closedLoop() {
+    for (int i = 0; i < spec.concurrency() && !stopRequested; i++) {
+      inFlight.incrementAndGet();
+      continueCaller();
     }
-    try {
-      CallOptions options = CallOptions.DEFAULT.withOption(LoadCall.KEY, call);
-      if (deadlineNanos > 0) {
-        options = options.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS);
+    while (!stopRequested) {
+      long left = runEnd - System.nanoTime();
+      if (left <= 0) {
+        break;
       }
-      ClientCall<EchoRequest, EchoResponse> c = channel.newCall(method, options);
-      c.start(call, new Metadata());
-      c.request(1);
-      c.sendMessage(request);
-      c.halfClose();
-    } catch (RuntimeException e) {
-      completed(call, Status.fromThrowable(e));
+      LockSupport.parkNanos(this, Math.min(left, 100_000_000L));
     }
   }
 
@@ -359,63 +486,92 @@ public final class LoadGenerator {
       while (t[1] > 0) {
         t[1]--;
         long now = System.nanoTime();
-        send(new LoadCall(this, now, now, now >= plannedMeasureStart), false);
+        send(now, now, 0, false);
       }
     } finally {
       t[0] = 0;
     }
   }
 
+  // ---------------------------------------------------------------- calls
+
+  /** Starts one call; its slot in {@link #inFlight} is already taken. */
+  private void send(long intended, long now, long lag, boolean waitedForSlot) {
+    LoadCall call = new LoadCall(this, intended, now);
+    recorder.sent(call, lag, waitedForSlot);
+    try {
+      ClientCall<EchoRequest, EchoResponse> c =
+          channel.newCall(method, CallOptions.DEFAULT.withOption(LoadCall.KEY, call));
+      if (sweeper != null) {
+        call.attach(c, sweeper.deadlineFor(now));
+      }
+      c.start(call, new Metadata());
+      c.request(1);
+      c.sendMessage(request);
+      c.halfClose();
+      if (sweeper != null) {
+        sweeper.add(call);
+      }
+    } catch (RuntimeException e) {
+      completed(call, Status.fromThrowable(e));
+    }
+  }
+
+  /** Its channel named itself: count it there. */
+  void labelled(LoadCall call) {
+    recorder.labelled(call);
+  }
+
   void completed(LoadCall call, Status status) {
     if (!call.markClosed()) {
       return;
     }
-    if (call.measured()) {
-      recorder.completed(call, status, System.nanoTime());
+    Status s = call.expired() && status.getCode() == Status.Code.CANCELLED
+        ? Status.DEADLINE_EXCEEDED.withDescription(status.getDescription()) : status;
+    recorder.completed(call, s, System.nanoTime());
+    endedThisSecond.increment();
+    if (openLoop) {
+      releaseSlot();
+      pump();
+      return;
     }
-    if (permits != null) {
-      permits.release();
-    }
-    boolean next = spec.mode() == LoadSpec.Mode.CLOSED_LOOP && issuing && !stopRequested
-        && System.nanoTime() < runEnd;
-    if (next) {
-      // Take the next call's slot before giving this one back, so the count never touches zero mid-run.
-      inFlight.incrementAndGet();
-    }
-    inFlight.decrementAndGet();
+    boolean next = issuing && !stopRequested && System.nanoTime() < runEnd;
     if (next) {
       continueCaller();
+    } else {
+      inFlight.decrementAndGet();
     }
   }
 
-  /** Waits for the calls in flight; returns how many were still running when it gave up. */
-  private long drain() {
-    long wait = stopRequested ? STOP_DRAIN_NANOS : deadlineNanos > 0 ? deadlineNanos + SECOND : NO_DEADLINE_DRAIN_NANOS;
+  /** Waits for the calls in flight to end, or until it gives up. */
+  private void drain() {
+    long wait = stopRequested ? STOP_DRAIN_NANOS
+        : sweeper != null ? spec.deadline().toNanos() + SECOND : NO_DEADLINE_DRAIN_NANOS;
     long limit = System.nanoTime() + wait;
     while (inFlight.get() > 0 && System.nanoTime() < limit) {
       LockSupport.parkNanos(this, 1_000_000L);
     }
-    return Math.max(0, inFlight.get());
   }
 
-  private LoadResult finish(long[] schedule, long issueEnd, long unfinished) {
-    // Stopped during the warm-up: an empty measurement.
-    beginMeasuring(System.nanoTime());
-    recorder.roll(System.nanoTime());
-    List<IntervalSample> intervals = recorder.intervals();
-    long[] totals = new long[4];
-    for (IntervalSample s : intervals) {
-      totals[0] += s.sent();
-      totals[1] += s.ok();
-      totals[2] += s.errors();
-      totals[3] += s.late();
-    }
-    long measured = Math.max(0, issueEnd - recorder.measureStartNanos());
-    boolean interrupted = stopRequested && issueEnd < runEnd;
-    long intended = spec.mode() == LoadSpec.Mode.OPEN_LOOP ? schedule[0] : totals[0];
-    return new LoadResult(spec, measured, recorder.epochMillisAtStart(), totals, intended, schedule[1],
-        schedule[2], unfinished, interrupted, recorder.errorsByStatus(), recorder.correctedTotal(),
-        recorder.uncorrectedTotal(), intervals, recorder.backends(), recorder.channels());
+  private LoadResult finish(long[] missed) {
+    long now = System.nanoTime();
+    // Stopped before the warm-up ended: an empty measurement.
+    beginMeasuring(Math.min(now, stoppedAt));
+    long issueEnd = Math.min(Math.min(stoppedAt, now), runEnd);
+    recorder.roll(Math.max(issueEnd, now));
+    long sent = recorder.sent();
+    long ok = recorder.ok();
+    long failed = recorder.failed();
+    LoadResult.Counts counts = new LoadResult.Counts(sent + missed[0], sent, ok, failed, sent - ok - failed,
+        missed[0], missed[1]);
+    LoadResult.Lag lag = new LoadResult.Lag(recorder.late(), recorder.lateWaitingForSlot(),
+        recorder.generatorBehind(), recorder.maxLagNanos(), sendCeiling);
+    LoadResult.Backlog backlog = new LoadResult.Backlog(backlogAtStart, backlogAtEnd);
+    long measureStartNanos = recorder.measureStartNanos();
+    return new LoadResult(spec, Math.max(0, issueEnd - measureStartNanos), recorder.epochMillisAtStart(),
+        warmUp.describe(measureStartNanos - runStart), counts, lag, backlog, stopRequested && issueEnd < runEnd,
+        recorder.failedByStatus(), recorder.correctedTotal(), recorder.uncorrectedTotal(), recorder.intervals(),
+        recorder.timeline(), recorder.backends(), recorder.channels());
   }
 
   private static void safely(Runnable r) {

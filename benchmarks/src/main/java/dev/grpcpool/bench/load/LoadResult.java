@@ -1,61 +1,94 @@
 package dev.grpcpool.bench.load;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
- * What a load run measured: counts, errors by status, latency of every call (from the intended start and from the
- * actual send), one sample per second, and per-backend and per-channel figures.
+ * What a load run measured, and its {@link RunVerdict}.
+ *
+ * <p>The counts always add up: {@code intended = sent + missed} (open loop) and
+ * {@code sent = ok + failed + unfinished}; the failures by status sum to {@code failed}; per channel and per
+ * second of intended start the same holds. The achieved rate is the rate of <em>successful</em> calls.
  *
  * <p>Immutable; the histograms must not be changed by readers.
  */
 public final class LoadResult {
+
+  /** Failures with one status code, and the description of the first one seen. */
+  public record StatusCount(long count, String sample) {}
+
+  /**
+   * How late the sends were and why.
+   *
+   * @param sendCeiling calls per second one thread could start against a do-nothing channel, measured before a
+   *     run at a high rate ({@link SendCeiling}); NaN when not measured
+   */
+  public record Lag(long late, long waitingForSlot, long generatorBehind, long maxLagNanos, double sendCeiling) {}
+
+  /**
+   * Calls in flight (measured or not) when the measurement started and when its sending ended: a queue that grows
+   * between the two means the target served fewer calls than were sent.
+   */
+  public record Backlog(long atStart, long atEnd) {
+    public long growth() {
+      return atEnd - atStart;
+    }
+  }
+
+  /** The measured counts; see the class comment for how they add up. */
+  public record Counts(long intended, long sent, long ok, long failed, long unfinished, long missed,
+      long missedByGenerator) {}
+
   private final LoadSpec spec;
   private final long measuredNanos;
-  private final long intended;
-  private final long sent;
-  private final long ok;
-  private final long errors;
-  private final long late;
-  private final long missed;
-  private final long maxLagNanos;
-  private final long unfinished;
+  private final long startEpochMillis;
+  private final String warmup;
+  private final Counts counts;
+  private final Lag lag;
+  private final Backlog backlog;
   private final boolean interrupted;
-  private final Map<String, Long> errorsByStatus;
+  private final Map<String, StatusCount> failedByStatus;
   private final Histogram corrected;
   private final Histogram uncorrected;
   private final List<IntervalSample> intervals;
+  private final List<IntendedTimeline.Row> timeline;
   private final Map<String, GroupStats> backends;
   private final Map<String, GroupStats> channels;
-  private final long startEpochMillis;
+  private final RunVerdict verdict;
 
-  LoadResult(LoadSpec spec, long measuredNanos, long startEpochMillis, long[] counters, long intended,
-      long missed, long maxLagNanos, long unfinished, boolean interrupted, Map<String, Long> errorsByStatus,
-      Histogram corrected, Histogram uncorrected, List<IntervalSample> intervals,
-      Map<String, GroupStats> backends, Map<String, GroupStats> channels) {
+  LoadResult(LoadSpec spec, long measuredNanos, long startEpochMillis, String warmup, Counts counts, Lag lag,
+      Backlog backlog, boolean interrupted, Map<String, StatusCount> failedByStatus, Histogram corrected, Histogram uncorrected,
+      List<IntervalSample> intervals, List<IntendedTimeline.Row> timeline, Map<String, GroupStats> backends,
+      Map<String, GroupStats> channels) {
     this.spec = spec;
     this.measuredNanos = measuredNanos;
     this.startEpochMillis = startEpochMillis;
-    this.sent = counters[0];
-    this.ok = counters[1];
-    this.errors = counters[2];
-    this.late = counters[3];
-    this.intended = intended;
-    this.missed = missed;
-    this.maxLagNanos = maxLagNanos;
-    this.unfinished = unfinished;
+    this.warmup = warmup;
+    this.counts = counts;
+    this.lag = lag;
+    this.backlog = backlog;
     this.interrupted = interrupted;
-    this.errorsByStatus = Map.copyOf(errorsByStatus);
+    this.failedByStatus = Collections.unmodifiableMap(new LinkedHashMap<>(failedByStatus));
     this.corrected = corrected;
     this.uncorrected = uncorrected;
     this.intervals = List.copyOf(intervals);
-    this.backends = backends;
-    this.channels = channels;
+    this.timeline = List.copyOf(timeline);
+    this.backends = Collections.unmodifiableMap(new TreeMap<>(backends));
+    this.channels = Collections.unmodifiableMap(new TreeMap<>(channels));
+    this.verdict = RunVerdict.judge(this);
   }
 
   public LoadSpec spec() {
     return spec;
+  }
+
+  /** Whether the target held the load and the figures can be trusted, with the reasons when not. */
+  public RunVerdict verdict() {
+    return verdict;
   }
 
   /** The measured time: from the end of the warm-up to the end of the schedule (or the stop). */
@@ -67,46 +100,94 @@ public final class LoadResult {
     return startEpochMillis;
   }
 
-  /** Completed calls (ok and failed) per second of measured time. */
+  /** What the warm-up did, in words. */
+  public String warmup() {
+    return warmup;
+  }
+
+  public Counts counts() {
+    return counts;
+  }
+
+  /** Successful calls per second of measured time: the rate the target actually served. */
   public double achievedRate() {
-    return measuredNanos == 0 ? 0 : (ok + errors) * 1e9 / measuredNanos;
+    return okRate();
+  }
+
+  public double okRate() {
+    return perSecond(counts.ok());
+  }
+
+  public double sentRate() {
+    return perSecond(counts.sent());
+  }
+
+  public double failedRate() {
+    return perSecond(counts.failed());
+  }
+
+  private double perSecond(long n) {
+    return measuredNanos == 0 ? 0 : n * 1e9 / measuredNanos;
   }
 
   /** Open loop: calls the schedule asked for during the measurement; closed loop: equal to {@link #sent}. */
   public long intended() {
-    return intended;
+    return counts.intended();
   }
 
   public long sent() {
-    return sent;
+    return counts.sent();
   }
 
   public long ok() {
-    return ok;
+    return counts.ok();
   }
 
-  public long errors() {
-    return errors;
+  public long failed() {
+    return counts.failed();
   }
 
-  /** Calls sent later than their intended time by more than the late threshold. */
-  public long late() {
-    return late;
+  /** Calls sent but neither ok nor failed when the run stopped waiting for them. */
+  public long unfinished() {
+    return counts.unfinished();
   }
 
   /** Calls the schedule asked for that were never sent because the run ended first (open loop only). */
   public long missed() {
-    return missed;
+    return counts.missed();
+  }
+
+  /** Of {@link #missed}, those the generator did not get to with a slot free. */
+  public long missedByGenerator() {
+    return counts.missedByGenerator();
+  }
+
+  public Lag lag() {
+    return lag;
+  }
+
+  public Backlog backlog() {
+    return backlog;
+  }
+
+  /** Sends later than their intended time by more than the late threshold. */
+  public long late() {
+    return lag.late();
+  }
+
+  /** Of {@link #late}, sends that waited for a free slot: back-pressure of the target. */
+  public long lateWaitingForSlot() {
+    return lag.waitingForSlot();
+  }
+
+  /** Sends more than 10 ms behind the schedule with a slot free: the generator's own lag. */
+  public long generatorBehind() {
+    return lag.generatorBehind();
   }
 
   /** The longest a send fell behind its intended time. */
   public long maxLagNanos() {
-    return maxLagNanos;
-  }
-
-  /** Calls still in flight when the run gave up waiting for them (not recorded). */
-  public long unfinished() {
-    return unfinished;
+    return lag.maxLagNanos();
   }
 
   /** True when the run was stopped before its duration ended. */
@@ -114,9 +195,9 @@ public final class LoadResult {
     return interrupted;
   }
 
-  /** Failed calls by gRPC status code name. */
-  public Map<String, Long> errorsByStatus() {
-    return errorsByStatus;
+  /** Failed calls by gRPC status code name, in code order; the counts sum to {@link #failed}. */
+  public Map<String, StatusCount> failedByStatus() {
+    return failedByStatus;
   }
 
   /** Latency from each call's intended start (coordinated omission corrected), in microseconds. */
@@ -129,11 +210,17 @@ public final class LoadResult {
     return uncorrected;
   }
 
+  /** One sample per second of completion (the view of the interval logs). */
   public List<IntervalSample> intervals() {
     return intervals;
   }
 
-  /** By the backend id the server reported (or the backend behind the call's channel, for failed calls). */
+  /** One row per second of intended start. */
+  public List<IntendedTimeline.Row> timeline() {
+    return timeline;
+  }
+
+  /** By the backend id the server reported (or the backend behind the call's channel). */
   public Map<String, GroupStats> backends() {
     return backends;
   }

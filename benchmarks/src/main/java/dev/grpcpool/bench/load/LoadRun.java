@@ -71,14 +71,61 @@ public final class LoadRun {
     }
   }
 
+  /**
+   * Searches for the highest rate that holds {@code slo} ({@link FindMax}) with the run's load as the template of
+   * every step, writes the steps into the output folder, prints the table on {@code out}, and returns the answer.
+   *
+   * @throws IllegalArgumentException for bad input found on the way (unreachable target, faults given)
+   */
+  public FindMax.Outcome executeFindMax(FindMax.Slo slo) throws InterruptedException {
+    try {
+      validate(target, settings);
+      if (!settings.faults().isEmpty()) {
+        throw new IllegalArgumentException("--fault cannot be used with --find-max");
+      }
+      try (LoadTarget.Connection connection = target.connect(settings.strategy(), settings.effectivePoolSize(),
+          settings.healthService(), settings.healthInterval())) {
+        LoadSpec spec = settings.spec();
+        target.probe(connection.channel(), probeTimeout(spec));
+        output = RunOutput.prepare(settings.out(), "find-max");
+        if (!settings.quiet()) {
+          err.printf("grpcpool load --find-max: the highest rate with %s against %s, writing to %s%n", slo.text(),
+              target.description(), output.dir());
+        }
+        FindMax.Outcome o = FindMax.search(connection.channel(), spec, slo, output.dir(), configuration(), line -> {
+          if (!settings.quiet()) {
+            err.println(line);
+            err.flush();
+          }
+        }, g -> {
+          generator.set(g);
+          if (stopped) {
+            g.stop();
+          }
+        });
+        FindMax.print(o, slo, out);
+        out.println();
+        out.println("Results: " + output.dir().toAbsolutePath());
+        out.flush();
+        return o;
+      }
+    } finally {
+      written.countDown();
+    }
+  }
+
+  private static Duration probeTimeout(LoadSpec spec) {
+    return !spec.deadline().isZero() && spec.deadline().compareTo(Duration.ofSeconds(5)) < 0
+        ? spec.deadline() : Duration.ofSeconds(5);
+  }
+
   private LoadResult run() throws InterruptedException {
     validate(target, settings);
     LoadSpec spec = settings.spec();
     try (LoadTarget.Connection connection = target.connect(settings.strategy(), settings.effectivePoolSize(),
         settings.healthService(), settings.healthInterval());
         MetricsExposure metrics = MetricsExposure.start(connection.pool(), settings.metricsPort(), err)) {
-      target.probe(connection.channel(), !spec.deadline().isZero()
-          && spec.deadline().compareTo(Duration.ofSeconds(5)) < 0 ? spec.deadline() : Duration.ofSeconds(5));
+      target.probe(connection.channel(), probeTimeout(spec));
       output = RunOutput.prepare(settings.out(), "load");
       FaultInjector injector = target.fleet() == null ? null
           : new FaultInjector(target.fleet(), settings.faults(), line -> {
@@ -98,6 +145,13 @@ public final class LoadRun {
           }
           if (injector != null) {
             injector.start(nanoTime);
+          }
+        }
+
+        @Override
+        public void warmingUp(long elapsedNanos, long ended, LoadGenerator g) {
+          if (!settings.quiet()) {
+            progress.warmingUp(elapsedNanos, ended, g);
           }
         }
 
@@ -196,14 +250,14 @@ public final class LoadRun {
       ch.put("index", c.index());
       ch.put("target", c.target());
       ch.put("calls", ok + failed);
-      ch.put("errors", failed);
+      ch.put("failed", failed);
       ch.put("picks", c.picks() - (b == null ? 0 : b.picks()));
       ch.put("stateAtEnd", c.state().name());
       ch.put("healthAtEnd", c.health().name());
       GroupStats byTarget = r.channels().get(c.target());
       if (byTarget != null && after.channels().stream().filter(x -> x.target().equals(c.target())).count() == 1) {
-        ch.put("p50", LatencySummary.round(byTarget.p50Millis()));
-        ch.put("p99", LatencySummary.round(byTarget.p99Millis()));
+        ch.put("p50", LatencySummary.orNull(byTarget.p50Millis()));
+        ch.put("p99", LatencySummary.orNull(byTarget.p99Millis()));
       }
       channels.add(ch);
     }
@@ -214,7 +268,7 @@ public final class LoadRun {
   private static void printPool(PrintWriter out, PoolStats after, PoolStats before) {
     out.println();
     out.printf("  pool channels (the pool's own counters)%n");
-    out.printf("  %5s %-28s %10s %10s %-18s %-9s%n", "index", "target", "calls", "errors", "state at end",
+    out.printf("  %5s %-28s %10s %10s %-18s %-9s%n", "index", "target", "calls", "failed", "state at end",
         "health");
     Map<Integer, PoolStats.ChannelStats> old = new HashMap<>();
     if (before != null) {
@@ -233,9 +287,13 @@ public final class LoadRun {
   }
 
   private static String describe(LoadSpec spec) {
+    String warm = spec.warmupUntilSteady() ? "a warm-up until steady"
+        : spec.warmup().isZero() ? "no warm-up" : spec.warmup().toMillis() / 1000.0 + " s of warm-up";
     return spec.mode() == LoadSpec.Mode.OPEN_LOOP
-        ? String.format("open loop %s calls/s for %ss", spec.rate(), spec.duration().toMillis() / 1000.0)
-        : String.format("closed loop, %d callers, for %ss", spec.concurrency(), spec.duration().toMillis() / 1000.0);
+        ? String.format(java.util.Locale.ROOT, "open loop %s calls/s for %ss after %s",
+            SummaryText.number(spec.rate()), spec.duration().toMillis() / 1000.0, warm)
+        : String.format(java.util.Locale.ROOT, "closed loop, %d callers, for %ss after %s", spec.concurrency(),
+            spec.duration().toMillis() / 1000.0, warm);
   }
 
   /** The pool's metrics on a Prometheus endpoint while the run lasts; nothing when no port is given. */

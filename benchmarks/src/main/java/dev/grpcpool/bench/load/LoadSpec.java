@@ -34,6 +34,18 @@ public final class LoadSpec {
   private final long ioMicros;
   private final long seed;
   private final Duration lateThreshold;
+  private final boolean warmupUntilSteady;
+  private final double maxErrorShare;
+
+  /**
+   * The cap on calls in flight of an open-loop run that sets none: a server that cannot keep up meets
+   * back-pressure (sends wait for a slot, and the wait counts in the corrected latency) instead of an unbounded
+   * flood of streams. {@code concurrency(0)} lifts it.
+   */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 1000;
+
+  /** The share of failed calls above which a run did not hold (1 %). */
+  public static final double DEFAULT_MAX_ERROR_SHARE = 0.01;
 
   private LoadSpec(Builder b) {
     this.mode = b.mode;
@@ -49,6 +61,8 @@ public final class LoadSpec {
     this.ioMicros = b.ioMicros;
     this.seed = b.seed;
     this.lateThreshold = b.lateThreshold;
+    this.warmupUntilSteady = b.warmupUntilSteady;
+    this.maxErrorShare = b.maxErrorShare;
   }
 
   /**
@@ -83,7 +97,10 @@ public final class LoadSpec {
     return arrivals;
   }
 
-  /** Callers of a closed-loop run; the cap on calls in flight of an open-loop run (0: no cap). */
+  /**
+   * Callers of a closed-loop run; the cap on calls in flight of an open-loop run (0: no cap; default
+   * {@link #DEFAULT_MAX_IN_FLIGHT}).
+   */
   public int concurrency() {
     return concurrency;
   }
@@ -92,8 +109,21 @@ public final class LoadSpec {
     return duration;
   }
 
+  /**
+   * A fixed warm-up; with {@link #warmupUntilSteady()}, the longest the warm-up may last ({@link WarmUp#MAX}).
+   */
   public Duration warmup() {
     return warmup;
+  }
+
+  /** Whether the warm-up lasts until the run is steady (see {@link WarmUp}) rather than a fixed time. */
+  public boolean warmupUntilSteady() {
+    return warmupUntilSteady;
+  }
+
+  /** The share of failed calls (of the calls that ended) above which the run did not hold, in [0, 1]. */
+  public double maxErrorShare() {
+    return maxErrorShare;
   }
 
   public Duration deadline() {
@@ -125,6 +155,40 @@ public final class LoadSpec {
     return lateThreshold;
   }
 
+  /** The same load as an open loop at {@code ratePerSecond}; a closed loop's callers become the in-flight cap. */
+  public LoadSpec atRate(double ratePerSecond) {
+    return copyInto(openLoop(ratePerSecond)).concurrency(concurrency).build();
+  }
+
+  /** The same load as a closed loop of {@code callers}. */
+  public LoadSpec withCallers(int callers) {
+    return copyInto(closedLoop(callers)).build();
+  }
+
+  /** The same load with a fixed warm-up. */
+  public LoadSpec withWarmup(Duration fixed) {
+    Builder b = mode == Mode.OPEN_LOOP ? openLoop(rate) : closedLoop(concurrency);
+    return copyInto(b).concurrency(concurrency).warmup(fixed).build();
+  }
+
+  /** The same load measured for {@code measured}. */
+  public LoadSpec withDuration(Duration measured) {
+    Builder b = mode == Mode.OPEN_LOOP ? openLoop(rate) : closedLoop(concurrency);
+    return copyInto(b).concurrency(concurrency).duration(measured).build();
+  }
+
+  private Builder copyInto(Builder b) {
+    b.arrivals(arrivals).duration(duration).deadline(deadline).payloadBytes(payloadBytes).responseSize(responseSize)
+        .cpuMicros(cpuMicros).ioMicros(ioMicros).seed(seed).lateThreshold(lateThreshold)
+        .maxErrorShare(maxErrorShare);
+    if (warmupUntilSteady) {
+      b.warmupUntilSteady();
+    } else {
+      b.warmup(warmup);
+    }
+    return b;
+  }
+
   /** The settings as a flat map in a stable order, for the run's summary. */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -138,7 +202,9 @@ public final class LoadSpec {
       m.put("concurrency", concurrency);
     }
     m.put("durationMillis", duration.toMillis());
-    m.put("warmupMillis", warmup.toMillis());
+    m.put("warmup", warmupUntilSteady ? "until steady (" + WarmUp.describeRule() + ")"
+        : warmup.toMillis() + " ms");
+    m.put("maxErrorShare", maxErrorShare);
     m.put("deadlineMillis", deadline.isZero() ? "none" : deadline.toMillis());
     m.put("payloadBytes", payloadBytes);
     m.put("responseSize", responseSize);
@@ -168,9 +234,12 @@ public final class LoadSpec {
     private long ioMicros;
     private long seed = 42;
     private Duration lateThreshold = Duration.ofMillis(1);
+    private boolean warmupUntilSteady;
+    private double maxErrorShare = DEFAULT_MAX_ERROR_SHARE;
 
     private Builder(Mode mode) {
       this.mode = mode;
+      this.concurrency = mode == Mode.OPEN_LOOP ? DEFAULT_MAX_IN_FLIGHT : 0;
     }
 
     private Builder rate(double ratePerSecond) {
@@ -191,7 +260,8 @@ public final class LoadSpec {
     }
 
     /**
-     * Closed loop: the number of callers (1..100000). Open loop: the cap on calls in flight (0..100000, 0 = no cap).
+     * Closed loop: the number of callers (1..100000). Open loop: the cap on calls in flight (0..100000, 0 = no cap;
+     * default {@link LoadSpec#DEFAULT_MAX_IN_FLIGHT}).
      */
     public Builder concurrency(int concurrency) {
       int min = mode == Mode.CLOSED_LOOP ? 1 : 0;
@@ -213,12 +283,32 @@ public final class LoadSpec {
       return this;
     }
 
-    /** Calls before measuring starts (sent the same way, not recorded); 0..1 h. Default 0. */
+    /**
+     * Calls before measuring starts (sent the same way, not recorded), for a fixed time in 0..1 h; an open loop
+     * ramps its rate up over the first half of it, at most {@link WarmUp#RAMP}. Default 0.
+     */
     public Builder warmup(Duration warmup) {
       if (warmup == null || warmup.isNegative() || warmup.compareTo(Duration.ofHours(1)) > 0) {
         throw new IllegalArgumentException("warmup must be in 0..1h, was " + warmup);
       }
       this.warmup = warmup;
+      this.warmupUntilSteady = false;
+      return this;
+    }
+
+    /** Warms up until the run is steady, by {@link WarmUp}'s rule, for at most {@link WarmUp#MAX}. */
+    public Builder warmupUntilSteady() {
+      this.warmup = WarmUp.MAX;
+      this.warmupUntilSteady = true;
+      return this;
+    }
+
+    /** The share of failed calls above which the run did not hold, in 0..1 (0.01 = 1 %). Default 1 %. */
+    public Builder maxErrorShare(double share) {
+      if (!(share >= 0 && share <= 1)) {
+        throw new IllegalArgumentException("max error share must be in 0..1 (0..100 %), was " + share);
+      }
+      this.maxErrorShare = share;
       return this;
     }
 

@@ -1,10 +1,12 @@
 package dev.grpcpool.bench.load;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 
 /**
- * The line a person watches during a run, once a second on standard error: elapsed / total, the rate of the
- * last second, totals, errors, calls in flight, and the corrected p99 so far.
+ * The line a person watches during a run, once a second on standard error: during the warm-up, the calls that
+ * ended and the calls in flight; then elapsed / total, the ok rate of the last second, totals, calls in flight,
+ * and the corrected p99 so far.
  *
  * <p>Called on the generator's ticker thread only.
  */
@@ -18,12 +20,19 @@ final class ProgressLine implements LoadGenerator.Listener {
   }
 
   @Override
+  public void warmingUp(long elapsedNanos, long ended, LoadGenerator g) {
+    err.printf(Locale.ROOT, "[warm-up %4.0f s] ended %,9d/s  in flight %,6d%n", elapsedNanos / 1e9, ended,
+        g.inFlight());
+    err.flush();
+  }
+
+  @Override
   public void interval(IntervalSample s, LoadGenerator g) {
-    long[] c = g.counters();
     double seconds = (s.endOffsetNanos() - s.startOffsetNanos()) / 1e9;
-    err.printf("[%5.1f/%.0f s] rate %8.1f/s  sent %9d  ok %9d  errors %7d  in flight %5d  p99 %9.3f ms%n",
-        s.endOffsetNanos() / 1e9, totalSeconds, seconds > 0 ? (s.ok() + s.errors()) / seconds : 0,
-        c[0], c[1], c[2], g.inFlight(), g.correctedMillisSoFar(99));
+    double p99 = g.correctedMillisSoFar(99);
+    err.printf(Locale.ROOT, "[%5.1f/%.0f s] ok %,10.1f/s  sent %,10d  ok %,10d  failed %,8d  in flight %,6d  p99 %s%n",
+        s.endOffsetNanos() / 1e9, totalSeconds, seconds > 0 ? s.ok() / seconds : 0, g.sentSoFar(), g.okSoFar(),
+        g.failedSoFar(), g.inFlight(), Double.isNaN(p99) ? "-" : String.format(Locale.ROOT, "%.3f ms", p99));
     err.flush();
   }
 }

@@ -20,8 +20,9 @@ import java.util.stream.Stream;
 
 /**
  * The folder a load run writes: {@code summary.json}, the interval logs {@code latency.hlog} (corrected) and
- * {@code service-time.hlog} (from the actual send), one histogram per second each, their percentile
- * distributions {@code latency.hgrm} and {@code service-time.hgrm}, and {@code timeline.csv}.
+ * {@code service-time.hlog} (from the actual send), one histogram per second of completion each, their percentile
+ * distributions {@code latency.hgrm} and {@code service-time.hgrm}, and {@code timeline.csv} (per second of
+ * intended start, with the completion view beside it).
  *
  * <p>Never overwrites: the folder is new (a {@link RunFolder}) or an empty one the user named, and every file is
  * created new. Not thread-safe; one run writes its folder once.
@@ -93,7 +94,8 @@ public final class RunOutput {
    */
   public void write(LoadResult r, Map<String, Object> configuration, Map<String, Object> extra) {
     Instant start = Instant.ofEpochMilli(r.startEpochMillis());
-    String what = (r.spec().mode() == LoadSpec.Mode.OPEN_LOOP ? "open loop " + r.spec().rate() + " calls/s"
+    String what = (r.spec().mode() == LoadSpec.Mode.OPEN_LOOP
+        ? "open loop " + SummaryText.number(r.spec().rate()) + " calls/s"
         : "closed loop " + r.spec().concurrency() + " callers") + ", target " + configuration.get("target");
     writeLog(LATENCY_HLOG, "grpcpool load: latency from intended start (corrected), " + what, start, r,
         true);
@@ -115,33 +117,70 @@ public final class RunOutput {
     }
   }
 
-  /** The summary as an ordered map: the figures first, then the configuration. */
+  /** The summary as an ordered map: the verdict and the figures first, then the configuration. */
   static Map<String, Object> summary(LoadResult r, Map<String, Object> configuration, Map<String, Object> extra) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("tool", "grpcpool load");
     m.put("startTime", Instant.ofEpochMilli(r.startEpochMillis()).toString());
     m.put("mode", r.spec().mode() == LoadSpec.Mode.OPEN_LOOP ? "open-loop" : "closed-loop");
+    Map<String, Object> verdict = new LinkedHashMap<>();
+    verdict.put("outcome", r.verdict().outcome());
+    verdict.put("exitCode", r.verdict().exitCode());
+    List<Map<String, Object>> findings = new ArrayList<>();
+    for (RunVerdict.Finding f : r.verdict().findings()) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("problem", f.problem().name());
+      one.put("exitCode", f.problem().exitCode());
+      one.put("headline", f.problem().headline());
+      one.put("detail", f.detail());
+      findings.add(one);
+    }
+    verdict.put("findings", findings);
+    m.put("verdict", verdict);
     m.put("interrupted", r.interrupted());
+    m.put("warmup", r.warmup());
     m.put("measuredSeconds", LatencySummary.round(r.measuredNanos() / 1e9));
-    m.put("achievedRate", Math.round(r.achievedRate() * 10) / 10.0);
-    m.put("achievedRateUnit", "calls/s");
+    m.put("achievedRate", rate(r.okRate()));
+    m.put("achievedRateUnit", "ok calls/s");
+    m.put("sentRate", rate(r.sentRate()));
+    m.put("failedRate", rate(r.failedRate()));
     m.put("intended", r.intended());
     m.put("sent", r.sent());
     m.put("ok", r.ok());
-    m.put("errors", r.errors());
-    m.put("errorsByStatus", new java.util.TreeMap<>(r.errorsByStatus()));
-    m.put("late", r.late());
-    m.put("missed", r.missed());
+    m.put("failed", r.failed());
     m.put("unfinished", r.unfinished());
-    m.put("maxLagMillis", LatencySummary.round(r.maxLagNanos() / 1e6));
+    m.put("missed", r.missed());
+    m.put("missedByGenerator", r.missedByGenerator());
+    Map<String, Object> byStatus = new LinkedHashMap<>();
+    r.failedByStatus().forEach((code, c) -> {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("count", c.count());
+      one.put("sample", c.sample());
+      byStatus.put(code, one);
+    });
+    m.put("failedByStatus", byStatus);
+    Map<String, Object> lag = new LinkedHashMap<>();
+    lag.put("lateThresholdMicros", r.spec().lateThreshold().toNanos() / 1000);
+    lag.put("late", r.late());
+    lag.put("lateWaitingForSlot", r.lateWaitingForSlot());
+    lag.put("generatorBehind", r.generatorBehind());
+    lag.put("generatorLagBoundMillis", LoadRecorder.GENERATOR_LAG_BOUND_NANOS / 1_000_000);
+    lag.put("maxLagMillis", LatencySummary.round(r.maxLagNanos() / 1e6));
+    lag.put("sendCeiling", Double.isNaN(r.lag().sendCeiling()) ? null : Math.round(r.lag().sendCeiling()));
+    m.put("sends", lag);
+    m.put("inFlightAtStart", r.backlog().atStart());
+    m.put("inFlightAtEnd", r.backlog().atEnd());
     Map<String, Object> latency = new LinkedHashMap<>();
     latency.put("unit", "ms");
-    latency.put("corrected", LatencySummary.of(r.corrected()));
-    latency.put("uncorrected", LatencySummary.of(r.uncorrected()));
-    latency.put("note", r.spec().mode() == LoadSpec.Mode.OPEN_LOOP
+    if (r.ok() > 0) {
+      latency.put("corrected", LatencySummary.of(r.corrected()));
+      latency.put("uncorrected", LatencySummary.of(r.uncorrected()));
+    }
+    latency.put("note", r.ok() == 0 ? "no call succeeded: no percentiles" : (r.spec().mode() == LoadSpec.Mode.OPEN_LOOP
         ? "corrected: from each call's intended start (coordinated omission corrected);"
             + " uncorrected: from its actual send (service time)"
-        : "closed loop: no schedule, both views are service time");
+        : "closed loop: no schedule, both views are service time")
+        + "; every call that ended, ok or failed");
     m.put("latency", latency);
     m.put("backends", groups(r.backends()));
     m.put("channels", groups(r.channels()));
@@ -158,35 +197,70 @@ public final class RunOutput {
     return m;
   }
 
+  private static double rate(double perSecond) {
+    return Math.round(perSecond * 10) / 10.0;
+  }
+
   private static List<Map<String, Object>> groups(Map<String, GroupStats> groups) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (GroupStats g : groups.values()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", g.name());
-      m.put("calls", g.calls());
+      m.put("sent", g.sent());
       m.put("ok", g.ok());
-      m.put("errors", g.errors());
-      m.put("p50", LatencySummary.round(g.p50Millis()));
-      m.put("p99", LatencySummary.round(g.p99Millis()));
+      m.put("failed", g.failed());
+      m.put("unfinished", g.unfinished());
+      m.put("p50", LatencySummary.orNull(g.p50Millis()));
+      m.put("p99", LatencySummary.orNull(g.p99Millis()));
       out.add(m);
     }
     return out;
   }
 
-  /** second, sent, ok, errors, p50 and p99 (corrected, ms), then late sends and the service-time p99. */
+  /**
+   * One row per second of <em>intended</em> start: sent, ok, failed, unfinished, the corrected p50 / p99 / max of
+   * the calls meant to start in that second, and failures by status (one column per code seen); then, labelled
+   * {@code completed_*}, the same second by completion (what the interval logs hold). Empty cells: no value.
+   */
   static String timeline(LoadResult r) {
-    StringBuilder sb = new StringBuilder("second,sent,ok,errors,p50_ms,p99_ms,late,service_p99_ms\n");
-    for (IntervalSample s : r.intervals()) {
-      sb.append(s.index()).append(',').append(s.sent()).append(',').append(s.ok()).append(',')
-          .append(s.errors()).append(',').append(fmt(s.correctedMillis(50))).append(',')
-          .append(fmt(s.correctedMillis(99))).append(',').append(s.late()).append(',')
-          .append(fmt(LoadRecorder.millis(s.uncorrected(), 99))).append('\n');
+    java.util.TreeSet<String> codes = new java.util.TreeSet<>();
+    for (IntendedTimeline.Row row : r.timeline()) {
+      codes.addAll(row.failedByStatus().keySet());
+    }
+    StringBuilder sb = new StringBuilder("second,sent,ok,failed,unfinished,p50_ms,p99_ms,max_ms");
+    for (String code : codes) {
+      sb.append(",failed_").append(code);
+    }
+    sb.append(",completed_ok,completed_failed,completed_p99_ms,completed_service_p99_ms\n");
+    List<IntervalSample> completed = r.intervals();
+    int rows = Math.max(r.timeline().size(), completed.size());
+    for (int i = 0; i < rows; i++) {
+      sb.append(i);
+      if (i < r.timeline().size()) {
+        IntendedTimeline.Row row = r.timeline().get(i);
+        sb.append(',').append(row.sent()).append(',').append(row.ok()).append(',').append(row.failed()).append(',')
+            .append(row.unfinished()).append(',').append(fmt(row.p50Millis())).append(',')
+            .append(fmt(row.p99Millis())).append(',').append(fmt(row.maxMillis()));
+        for (String code : codes) {
+          sb.append(',').append(row.failedByStatus().getOrDefault(code, 0L));
+        }
+      } else {
+        sb.append(",".repeat(8 + codes.size() - 1));
+      }
+      if (i < completed.size()) {
+        IntervalSample s = completed.get(i);
+        sb.append(',').append(s.ok()).append(',').append(s.failed()).append(',')
+            .append(fmt(s.correctedMillis(99))).append(',').append(fmt(LoadRecorder.millis(s.uncorrected(), 99)));
+      } else {
+        sb.append(",,,,");
+      }
+      sb.append('\n');
     }
     return sb.toString();
   }
 
   private static String fmt(double d) {
-    return String.format(Locale.ROOT, "%.3f", d);
+    return Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.3f", d);
   }
 
   static String json(Object value) {

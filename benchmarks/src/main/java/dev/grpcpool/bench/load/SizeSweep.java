@@ -72,6 +72,16 @@ public final class SizeSweep {
    */
   public static Outcome run(LoadTarget target, RunSettings settings, List<Integer> sizes, Double p99TargetMillis,
       Path dir, Consumer<String> log) throws InterruptedException {
+    return run(target, settings, sizes, p99TargetMillis, null, dir, log);
+  }
+
+  /**
+   * As {@link #run(LoadTarget, RunSettings, List, Double, Path, Consumer)}; with an objective {@code slo}, each size
+   * is measured by a saturation search ({@link FindMax}) and its throughput is the highest rate that held the
+   * objective, so the answer is the smallest pool that sustains (within 5 %) the most calls at the objective.
+   */
+  public static Outcome run(LoadTarget target, RunSettings settings, List<Integer> sizes, Double p99TargetMillis,
+      FindMax.Slo slo, Path dir, Consumer<String> log) throws InterruptedException {
     if (settings.strategy() == Strategy.SINGLE) {
       throw new IllegalArgumentException("sizing sweeps pool sizes; --strategy SINGLE has no pool");
     }
@@ -83,22 +93,37 @@ public final class SizeSweep {
       try (LoadTarget.Connection c = target.connect(settings.strategy(), size, settings.healthService(),
           settings.healthInterval())) {
         target.probe(c.channel(), Duration.ofSeconds(5));
-        LoadResult r = LoadGenerator.run(c.channel(), settings.spec());
-        RunOutput out = RunOutput.prepare(dir.resolve("size-" + size), "load");
         Map<String, Object> config = new LinkedHashMap<>(target.toMap());
         config.put("channel", settings.withPoolSize(size).poolMap());
-        config.put("load", settings.spec().toMap());
-        out.write(r, config, Map.of());
-        Point p = new Point(size, r.achievedRate(), LoadRecorder.millis(r.corrected(), 50),
-            LoadRecorder.millis(r.corrected(), 99), r.uncorrected().getTotalCount() == 0 ? 0
-                : r.uncorrected().getMean() / 1000.0, r.sent(), r.errors());
+        Point p;
+        if (slo != null) {
+          Path sizeDir = RunOutput.prepare(dir.resolve("size-" + size), "sizing").dir();
+          FindMax.Outcome o = FindMax.search(c.channel(), settings.spec(), slo, sizeDir, config,
+              line -> log.accept("pool size " + size + ": " + line));
+          FindMax.Step b = o.best();
+          p = b == null ? new Point(size, 0, Double.NaN, Double.NaN, Double.NaN, 0, 0)
+              : new Point(size, b.rate(), Double.NaN, b.latencyMillis(), b.meanServiceMillis(), 0, 0);
+        } else {
+          LoadResult r = LoadGenerator.run(c.channel(), settings.spec());
+          RunOutput out = RunOutput.prepare(dir.resolve("size-" + size), "load");
+          config.put("load", settings.spec().toMap());
+          out.write(r, config, Map.of());
+          p = new Point(size, r.achievedRate(), LoadRecorder.millis(r.corrected(), 50),
+              LoadRecorder.millis(r.corrected(), 99), r.uncorrected().getTotalCount() == 0 ? Double.NaN
+                  : r.uncorrected().getMean() / 1000.0, r.sent(), r.failed());
+        }
         points.add(p);
-        log.accept(String.format(Locale.ROOT, "pool size %3d: %10.1f calls/s  p50 %8.3f ms  p99 %8.3f ms  errors %d",
+        log.accept(String.format(Locale.ROOT, "pool size %3d: %10.1f calls/s  p50 %8.3f ms  p99 %8.3f ms  failed %d",
             size, p.throughput(), p.p50Millis(), p.p99Millis(), p.errors()));
       }
     }
     Outcome outcome = decide(points, p99TargetMillis, settings.workload(),
         Runtime.getRuntime().availableProcessors());
+    if (slo != null) {
+      outcome = new Outcome(outcome.points(), outcome.chosen(), outcome.rule().replace("best throughput",
+          "best rate that held " + slo.text()), outcome.heuristic(), outcome.heuristicHighConcurrency(),
+          outcome.littlesLaw());
+    }
     write(outcome, dir, p99TargetMillis);
     return outcome;
   }
@@ -130,7 +155,7 @@ public final class SizeSweep {
       }
     }
     PoolSizing.LittlesLaw little = null;
-    if (best.throughput() > 0 && best.meanServiceMillis() > 0) {
+    if (best.throughput() > 0 && best.meanServiceMillis() > 0) {  // NaN (unknown) fails both tests
       little = PoolSizing.littlesLaw(best.throughput(),
           Duration.ofNanos(Math.max(1, (long) (best.meanServiceMillis() * 1e6))));
     }
@@ -140,10 +165,10 @@ public final class SizeSweep {
 
   /** The table and the verdict, for a person. */
   public static void print(Outcome o, PrintWriter out) {
-    out.printf("%10s %14s %10s %10s %10s%n", "pool size", "calls/s", "p50 ms", "p99 ms", "errors");
+    out.printf("%10s %14s %10s %10s %10s%n", "pool size", "calls/s", "p50 ms", "p99 ms", "failed");
     for (Point p : o.points()) {
-      out.printf(Locale.ROOT, "%10d %14.1f %10.3f %10.3f %10d%s%n", p.size(), p.throughput(), p.p50Millis(),
-          p.p99Millis(), p.errors(), p == o.chosen() ? "   <- measured choice" : "");
+      out.printf(Locale.ROOT, "%10d %14.1f %10s %10s %10d%s%n", p.size(), p.throughput(), ms(p.p50Millis()),
+          ms(p.p99Millis()), p.errors(), p == o.chosen() ? "   <- measured choice" : "");
     }
     out.println();
     out.println("Measured:      " + (o.chosen() == null ? "no size met the target (" + o.rule() + ")"
@@ -156,6 +181,14 @@ public final class SizeSweep {
     out.flush();
   }
 
+  private static String ms(double millis) {
+    return Double.isNaN(millis) ? "-" : String.format(Locale.ROOT, "%.3f", millis);
+  }
+
+  private static String csvMs(double millis) {
+    return Double.isNaN(millis) ? "" : String.format(Locale.ROOT, "%.3f", millis);
+  }
+
   private static void write(Outcome o, Path dir, Double p99Target) {
     StringBuilder csv = new StringBuilder("pool_size,calls_per_s,p50_ms,p99_ms,mean_service_ms,sent,errors\n");
     double[] x = new double[o.points().size()];
@@ -163,8 +196,8 @@ public final class SizeSweep {
     double[] p99 = new double[x.length];
     for (int i = 0; i < x.length; i++) {
       Point p = o.points().get(i);
-      csv.append(String.format(Locale.ROOT, "%d,%.1f,%.3f,%.3f,%.3f,%d,%d%n", p.size(), p.throughput(),
-          p.p50Millis(), p.p99Millis(), p.meanServiceMillis(), p.sent(), p.errors()));
+      csv.append(String.format(Locale.ROOT, "%d,%.1f,%s,%s,%s,%d,%d%n", p.size(), p.throughput(),
+          csvMs(p.p50Millis()), csvMs(p.p99Millis()), csvMs(p.meanServiceMillis()), p.sent(), p.errors()));
       x[i] = p.size();
       rate[i] = p.throughput();
       p99[i] = p.p99Millis();

@@ -1,12 +1,15 @@
 package dev.grpcpool.bench.load;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
- * Prints the end-of-run summary a person reads: counts, errors by status, achieved rate, latency percentiles over
- * every call (corrected and service time), and calls, errors, p50 and p99 per backend and per channel.
+ * Prints the end-of-run summary a person reads: the verdict first, then counts that add up, rates, how late the
+ * sends were, failures by status with a sample message, latency percentiles (corrected and service time; none
+ * when no call succeeded), and per-backend and per-channel counts.
  *
  * <p>Stateless and thread-safe.
  */
@@ -16,41 +19,55 @@ final class SummaryText {
   static void print(LoadResult r, String target, PrintWriter out) {
     LoadSpec spec = r.spec();
     boolean open = spec.mode() == LoadSpec.Mode.OPEN_LOOP;
-    out.printf("Summary: %s%s against %s, %.1f s measured%s%n",
-        open ? String.format("open loop at %s calls/s (%s arrivals%s)", trim(spec.rate()),
-            spec.arrivals().name().toLowerCase(), spec.concurrency() > 0 ? ", at most " + spec.concurrency()
-                + " in flight" : "")
-            : "closed loop with " + spec.concurrency() + " callers",
-        "", target, r.measuredNanos() / 1e9, r.interrupted() ? " (INTERRUPTED: partial results)" : "");
-    out.printf("  Count:         %d sent%s%n", r.sent(), open
-        ? String.format(" of %d intended (%d sent late by more than %d us, %d never sent, max lag %.3f ms)",
-            r.intended(), r.late(), spec.lateThreshold().toNanos() / 1000, r.missed(), r.maxLagNanos() / 1e6)
-        : "");
-    out.printf("  OK:            %d%n", r.ok());
-    out.printf("  Errors:        %d%s%n", r.errors(), r.errorsByStatus().isEmpty() ? "" : "  "
-        + r.errorsByStatus().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-            .collect(Collectors.joining(", ")));
-    if (r.unfinished() > 0) {
-      out.printf("  Unfinished:    %d calls still in flight at the end (not recorded)%n", r.unfinished());
+    for (String line : r.verdict().lines()) {
+      out.println("Verdict: " + line);
     }
-    out.printf("  Achieved rate: %.1f calls/s%n", r.achievedRate());
     out.println();
-    out.printf("  Latency (ms)   %9s %9s %9s %9s %9s %9s %9s %9s%n",
-        "min", "mean", "p50", "p90", "p99", "p99.9", "p99.99", "max");
-    row(out, open ? "corrected" : "service", LatencySummary.of(r.corrected()));
+    out.printf(Locale.ROOT, "Run: %s against %s; warm-up %s; %.1f s measured%s%n",
+        open ? String.format(Locale.ROOT, "open loop at %s calls/s (%s arrivals, %s)", number(spec.rate()),
+            spec.arrivals().name().toLowerCase(Locale.ROOT), spec.concurrency() == 0 ? "no cap on calls in flight"
+                : String.format(Locale.ROOT, "at most %,d in flight", spec.concurrency()))
+            : String.format(Locale.ROOT, "closed loop with %,d callers", spec.concurrency()),
+        target, r.warmup(), r.measuredNanos() / 1e9, r.interrupted() ? " (INTERRUPTED: partial results)" : "");
+    out.printf(Locale.ROOT, "  Calls    sent %,d = ok %,d + failed %,d + unfinished %,d%s%n", r.sent(), r.ok(),
+        r.failed(), r.unfinished(), open
+            ? String.format(Locale.ROOT, "   (intended %,d; never sent %,d)", r.intended(), r.missed()) : "");
+    out.printf(Locale.ROOT, "  Rates    ok %,.1f/s (achieved), sent %,.1f/s, failed %,.1f/s%n", r.okRate(),
+        r.sentRate(), r.failedRate());
     if (open) {
-      row(out, "service", LatencySummary.of(r.uncorrected()));
-      out.println("  (corrected: from each call's intended start; service: from its actual send)");
+      out.printf(Locale.ROOT, "  Sends    %,d later than %s (waiting for a slot %,d, the generator's own %,d);"
+              + " longest lag %.3f ms; in flight %,d at the start, %,d at the end%n", r.late(),
+          micros(spec.lateThreshold().toNanos() / 1000), r.lateWaitingForSlot(), r.late() - r.lateWaitingForSlot(),
+          r.maxLagNanos() / 1e6, r.backlog().atStart(), r.backlog().atEnd());
+    }
+    if (!r.failedByStatus().isEmpty()) {
+      List<String> parts = new ArrayList<>();
+      r.failedByStatus().forEach((code, c) -> parts.add(String.format(Locale.ROOT, "%s %,d%s", code, c.count(),
+          c.sample() == null ? "" : " (e.g. \"" + shorten(c.sample()) + "\")")));
+      out.println("  Failed   " + String.join("; ", parts));
+    }
+    out.println();
+    if (r.ok() == 0) {
+      out.println("  Latency: none reported, since no call succeeded.");
     } else {
-      out.println("  (closed loop: no schedule, so latency is service time)");
+      out.printf("  Latency (ms)   %9s %9s %9s %9s %9s %9s %9s %9s%n",
+          "min", "mean", "p50", "p90", "p99", "p99.9", "p99.99", "max");
+      row(out, open ? "corrected" : "service", LatencySummary.of(r.corrected()));
+      if (open) {
+        row(out, "service", LatencySummary.of(r.uncorrected()));
+        out.println("  (every call that ended, ok or failed; corrected: from its intended start; service: from its"
+            + " send)");
+      } else {
+        out.println("  (every call that ended, ok or failed; closed loop: no schedule, so latency is service time)");
+      }
     }
     groups(out, "backend", r.backends());
     groups(out, "channel", r.channels());
   }
 
   private static void row(PrintWriter out, String label, Map<String, Object> m) {
-    out.printf("  %-13s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f%n", label, m.get("min"), m.get("mean"),
-        m.get("p50"), m.get("p90"), m.get("p99"), m.get("p99.9"), m.get("p99.99"), m.get("max"));
+    out.printf(Locale.ROOT, "  %-13s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f%n", label, m.get("min"),
+        m.get("mean"), m.get("p50"), m.get("p90"), m.get("p99"), m.get("p99.9"), m.get("p99.99"), m.get("max"));
   }
 
   private static void groups(PrintWriter out, String what, Map<String, GroupStats> groups) {
@@ -59,14 +76,29 @@ final class SummaryText {
     }
     int width = Math.max(("per " + what).length(), groups.keySet().stream().mapToInt(String::length).max().orElse(0));
     out.println();
-    out.printf("  %-" + width + "s %10s %10s %10s %10s%n", "per " + what, "calls", "errors", "p50 ms", "p99 ms");
+    out.printf(Locale.ROOT, "  %-" + width + "s %10s %10s %10s %10s %10s %10s%n", "per " + what, "sent", "ok",
+        "failed", "unfinished", "p50 ms", "p99 ms");
     for (GroupStats g : groups.values()) {
-      out.printf("  %-" + width + "s %10d %10d %10.3f %10.3f%n", g.name(), g.calls(), g.errors(),
-          g.p50Millis(), g.p99Millis());
+      out.printf(Locale.ROOT, "  %-" + width + "s %10d %10d %10d %10d %10s %10s%n", g.name(), g.sent(), g.ok(),
+          g.failed(), g.unfinished(), millis(g.p50Millis()), millis(g.p99Millis()));
     }
   }
 
-  private static String trim(double d) {
-    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  private static String millis(double ms) {
+    return Double.isNaN(ms) ? "-" : String.format(Locale.ROOT, "%.3f", ms);
+  }
+
+  private static String micros(long micros) {
+    return micros % 1000 == 0 ? micros / 1000 + " ms" : micros + " us";
+  }
+
+  private static String shorten(String s) {
+    String one = s.replace('\n', ' ');
+    return one.length() <= 120 ? one : one.substring(0, 117) + "...";
+  }
+
+  /** A rate as the user gave it: no ".0" on a whole number. */
+  static String number(double d) {
+    return d == Math.rint(d) ? String.format(Locale.ROOT, "%,d", (long) d) : String.format(Locale.ROOT, "%,.2f", d);
   }
 }

@@ -29,15 +29,18 @@ class LoadCommandTest {
     int code = cli.run("load", "--transport", "inprocess", "--backends", "2", "--pool-size", "2", "--rate", "200",
         "--duration", "2s", "--warmup", "0s", "--out", dir.toString(), "--quiet");
 
-    assertThat(code).as(cli.err()).isZero();
-    assertThat(cli.out()).contains("Achieved rate", "corrected", "per backend", "backend-0", "backend-1");
+    assertThat(code).as(cli.err() + cli.out()).isZero();
+    assertThat(cli.out()).startsWith("Verdict: HELD").contains("ok 400", "(achieved)", "corrected", "per backend",
+        "backend-0", "backend-1");
     JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    assertThat(summary.at("/verdict/outcome").asText()).isEqualTo("HELD");
+    assertThat(summary.at("/verdict/exitCode").asInt()).isZero();
     assertThat(summary.get("achievedRate").asDouble()).isBetween(150.0, 250.0);
-    assertThat(summary.get("achievedRateUnit").asText()).isEqualTo("calls/s");
+    assertThat(summary.get("achievedRateUnit").asText()).isEqualTo("ok calls/s");
     long sent = summary.get("sent").asLong();
     assertThat(sent).isEqualTo(400);
     assertThat(summary.get("ok").asLong()).isEqualTo(sent);
-    assertThat(summary.get("errorsByStatus").size()).isZero();
+    assertThat(summary.get("failedByStatus").size()).isZero();
     assertThat(summary.at("/latency/unit").asText()).isEqualTo("ms");
     assertThat(summary.at("/latency/corrected/p99").asDouble()).isPositive();
     assertThat(summary.at("/latency/uncorrected/p99").asDouble()).isPositive();
@@ -46,7 +49,7 @@ class LoadCommandTest {
     assertThat(summary.at("/pool/channels").size()).isEqualTo(2);
 
     List<String> timeline = Files.readAllLines(dir.resolve("timeline.csv"));
-    assertThat(timeline.get(0)).startsWith("second,sent,ok,errors,p50_ms,p99_ms");
+    assertThat(timeline.get(0)).startsWith("second,sent,ok,failed,unfinished,p50_ms,p99_ms,max_ms");
     assertThat(timeline).hasSize(3);
 
     long logged = 0;
@@ -70,19 +73,39 @@ class LoadCommandTest {
         "--duration", "3s", "--warmup", "0s", "--deadline", "2s", "--fault", "kill:1@1500ms", "--out",
         dir.toString(), "--quiet");
 
-    assertThat(code).as(cli.err()).isZero();
+    // A third of the calls fail from the kill on: more than the 1 % allowed.
+    assertThat(code).as(cli.err() + cli.out()).isEqualTo(1);
+    assertThat(cli.out()).startsWith("Verdict: ERRORS (exit 1): too many calls failed:");
     List<String> timeline = Files.readAllLines(dir.resolve("timeline.csv"));
-    assertThat(timeline.get(1).split(",")[3]).as("errors in second 0").isEqualTo("0");
-    assertThat(Long.parseLong(timeline.get(3).split(",")[3])).as("errors in second 2").isPositive();
+    assertThat(timeline.get(1).split(",")[3]).as("failed in second 0").isEqualTo("0");
+    assertThat(Long.parseLong(timeline.get(3).split(",")[3])).as("failed in second 2").isPositive();
     JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    assertThat(summary.at("/verdict/outcome").asText()).isEqualTo("ERRORS");
     assertThat(summary.at("/faults/0/fault").asText()).isEqualTo("kill:1@1500ms");
     assertThat(summary.at("/faults/0/error").isMissingNode()).isTrue();
-    long errors = summary.get("errors").asLong();
-    assertThat(errors).isPositive();
+    long failed = summary.get("failed").asLong();
+    assertThat(failed).isPositive();
     for (JsonNode b : summary.get("backends")) {
-      assertThat(b.get("errors").asLong()).as(b.get("name").asText())
-          .isEqualTo(b.get("name").asText().equals("backend-1") ? errors : 0);
+      assertThat(b.get("failed").asLong()).as(b.get("name").asText())
+          .isEqualTo(b.get("name").asText().equals("backend-1") ? failed : 0);
     }
+  }
+
+  @Test
+  void findMax_printsTheStepsAndTheAnswer_writesThem() throws Exception {
+    Path dir = tmp.resolve("max");
+
+    // 4 calls in flight at most, 5 ms each: at most 800 calls/s.
+    int code = cli.run("load", "--find-max", "--slo", "p99=2s", "--transport", "inprocess", "--backends", "1",
+        "--pool-size", "1", "--concurrency", "4", "--io-micros", "5000", "--duration", "1s", "--warmup", "500ms",
+        "--out", dir.toString(), "--quiet");
+
+    assertThat(code).as(cli.err() + cli.out()).isZero();
+    assertThat(cli.out()).contains("probe", "bisect", "Highest rate that held p99=2s");
+    JsonNode result = new ObjectMapper().readTree(dir.resolve("find-max.json").toFile());
+    assertThat(result.get("maxRate").asDouble()).isBetween(400.0, 820.0);
+    assertThat(dir.resolve("find-max.csv")).isNotEmptyFile();
+    assertThat(dir.resolve("step-00-probe").resolve("summary.json")).isNotEmptyFile();
   }
 
   @ParameterizedTest
@@ -100,6 +123,13 @@ class LoadCommandTest {
       "--rate 10 --pool-size many                  | --pool-size must be a number or auto",
       "--rate 10 --work heavy                      | unknown work 'heavy'",
       "--rate 10 --target 127.0.0.1:1 --fault kill:0@1s | cannot be used with --target",
+      "--rate 10 --warmup soon                     | --warmup: 'soon' is not a duration",
+      "--rate 10 --max-errors 150                  | --max-errors must be a percentage in 0..100",
+      "--rate 10 --slo p99=50ms                    | --slo is the objective of --find-max",
+      "--find-max --rate 10                        | --find-max picks the rates itself",
+      "--find-max --slo p100=1ms                   | percentile must be in (0, 100)",
+      "--find-max --slo fast                       | use a form like p99=50ms",
+      "--find-max --fault kill:0@1s                | --fault cannot be used with --find-max",
   })
   void badInput_exitsTwoWithOneLineMessage(String args, String message) {
     int code = cli.run(("load --transport inprocess --duration 2s " + args.trim()).split("\\s+"));

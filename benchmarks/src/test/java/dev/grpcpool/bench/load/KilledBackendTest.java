@@ -41,8 +41,9 @@ class KilledBackendTest {
     target.probe(connection.channel(), Duration.ofSeconds(5));
     injector = new FaultInjector(target.fleet(), FaultSchedule.parse("kill:1@1500ms", DurationConverter::parse),
         line -> { });
-    LoadSpec spec = LoadSpec.openLoop(RATE).duration(Duration.ofSeconds(3)).deadline(Duration.ofSeconds(2))
-        .build();
+    // A second of warm-up: the first calls of a JVM load classes and compile, and would be late on their own.
+    LoadSpec spec = LoadSpec.openLoop(RATE).warmup(Duration.ofSeconds(1)).duration(Duration.ofSeconds(3))
+        .deadline(Duration.ofSeconds(2)).build();
     LoadResult r = LoadGenerator.start(connection.channel(), spec, new LoadGenerator.Listener() {
       @Override
       public void measuring(long nanoTime) {
@@ -58,32 +59,36 @@ class KilledBackendTest {
   void killedBackend_roundRobin_failsItsShareFromTheSecondOfTheKill() throws Exception {
     LoadResult r = runWithKill(Strategy.ROUND_ROBIN);
 
-    List<IntervalSample> t = r.intervals();
+    // By the second each call was meant to start in.
+    List<IntendedTimeline.Row> t = r.timeline();
     assertThat(t).hasSize(3);
-    assertThat(t.get(0).errors()).as("errors before the kill").isZero();
+    assertThat(t.get(0).failed()).as("failures before the kill").isZero();
     assertThat(t.get(0).ok()).isGreaterThan(RATE / 2);
     // Killed half-way through second 1: about a sixth of that second's calls fail...
-    assertThat(share(t.get(1))).as("error share in second 1").isBetween(0.05, 0.3);
+    assertThat(share(t.get(1))).as("failed share in second 1").isBetween(0.05, 0.3);
     // ...and every third pick lands on the dead backend's channel in second 2: about a third fail.
-    assertThat(share(t.get(2))).as("error share in second 2").isBetween(0.2, 0.45);
+    assertThat(share(t.get(2))).as("failed share in second 2").isBetween(0.2, 0.45);
     String dead = target.fleet().backend(1).backendId();
-    assertThat(r.backends().get(dead).errors()).as("errors attributed to the killed backend")
-        .isEqualTo(r.errors());
-    assertThat(r.errorsByStatus()).containsKey("UNAVAILABLE");
+    assertThat(r.backends().get(dead).failed()).as("failures attributed to the killed backend")
+        .isEqualTo(r.failed());
+    assertThat(r.failedByStatus()).containsKey("UNAVAILABLE");
+    assertThat(r.verdict().findings()).as("%s", r.verdict().lines()).extracting(RunVerdict.Finding::problem)
+        .contains(RunVerdict.Problem.ERRORS).doesNotContain(RunVerdict.Problem.OVERLOADED);
+    assertThat(r.verdict().exitCode()).isNotZero();
   }
 
-  private static double share(IntervalSample s) {
-    return (double) s.errors() / (s.ok() + s.errors());
+  private static double share(IntendedTimeline.Row s) {
+    return (double) s.failed() / (s.ok() + s.failed());
   }
 
   @Test
   void killedBackend_healthyFirst_failsFewerCallsThanRoundRobin() throws Exception {
-    long roundRobinErrors = runWithKill(Strategy.ROUND_ROBIN).errors();
+    long roundRobinFailed = runWithKill(Strategy.ROUND_ROBIN).failed();
 
     LoadResult healthy = runWithKill(Strategy.HEALTHY_FIRST);
 
-    assertThat(healthy.intervals().get(0).errors()).isZero();
-    assertThat(healthy.errors()).isLessThan(roundRobinErrors / 2);
+    assertThat(healthy.timeline().get(0).failed()).isZero();
+    assertThat(healthy.failed()).isLessThan(roundRobinFailed / 2);
     assertThat(healthy.ok()).isGreaterThan(healthy.sent() * 9 / 10);
   }
 }

@@ -63,7 +63,8 @@ public final class RunData {
         JsonNode s = new ObjectMapper().readTree(summary.toFile());
         d.sent = s.path("sent").asLong();
         d.ok = s.path("ok").asLong();
-        d.errorCount = s.path("errors").asLong();
+        // "failed" since the counts were made to add up; "errors" in earlier runs.
+        d.errorCount = s.has("failed") ? s.path("failed").asLong() : s.path("errors").asLong();
         d.achievedRate = s.path("achievedRate").asDouble();
         if (s.path("interrupted").asBoolean()) {
           d.notes.add(d.name + " was interrupted: partial results");

@@ -1,0 +1,92 @@
+package dev.grpcpool.bench.load;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import java.time.Duration;
+
+/**
+ * How fast one thread of this process can start calls at all: the generator's own send path against a channel
+ * whose calls end as soon as they are half-closed, with no transport and no server. A real send costs more, so the
+ * figure is an upper bound; a rate far above it cannot be the target's fault, whatever else the run shows.
+ *
+ * <p>Measured in slices of 20 ms for at most {@link #TIME}; the best slice counts, so a cold JIT in the first slices
+ * does not make the generator look slower than it is. Stateless and thread-safe.
+ */
+final class SendCeiling {
+  /** How long the measurement may take. */
+  static final Duration TIME = Duration.ofMillis(300);
+  /** Rates above which the ceiling is measured before a run; below, a JVM thread sends them with ease. */
+  static final double CHECK_ABOVE_RATE = 100_000;
+  /**
+   * A rate above this multiple of the ceiling is beyond the generator: a real send (serialization, transport, a
+   * server) costs many times a do-nothing one, and the best slice is taken, so a cold JIT cannot halve the ceiling.
+   */
+  static final double BEYOND_FACTOR = 2;
+
+  private SendCeiling() {}
+
+  /** Calls per second one thread started against a do-nothing channel, in its best 20 ms slice. */
+  static <ReqT, RespT> double measure(MethodDescriptor<ReqT, RespT> method, ReqT request) {
+    Channel noop = new NoopChannel();
+    ClientCall.Listener<RespT> listener = new ClientCall.Listener<>() {};
+    long end = System.nanoTime() + TIME.toNanos();
+    long slice = Duration.ofMillis(20).toNanos();
+    double best = 0;
+    while (System.nanoTime() < end) {
+      long start = System.nanoTime();
+      long n = 0;
+      while (System.nanoTime() - start < slice) {
+        for (int i = 0; i < 64; i++) {
+          // The call's own record, as a real send carries it (never closed here: its listener is not used).
+          LoadCall record = new LoadCall(null, start, start);
+          ClientCall<ReqT, RespT> c = noop.newCall(method, CallOptions.DEFAULT.withOption(LoadCall.KEY, record));
+          c.start(listener, new Metadata());
+          c.request(1);
+          c.sendMessage(request);
+          c.halfClose();
+        }
+        n += 64;
+      }
+      best = Math.max(best, n * 1e9 / (System.nanoTime() - start));
+    }
+    return best;
+  }
+
+  /** A channel whose calls end OK when half-closed. */
+  private static final class NoopChannel extends Channel {
+    @Override
+    public <ReqT, RespT> ClientCall<ReqT, RespT> newCall(MethodDescriptor<ReqT, RespT> method, CallOptions options) {
+      return new ClientCall<>() {
+        private Listener<RespT> listener;
+
+        @Override
+        public void start(Listener<RespT> responseListener, Metadata headers) {
+          listener = responseListener;
+        }
+
+        @Override
+        public void request(int numMessages) {}
+
+        @Override
+        public void cancel(String message, Throwable cause) {}
+
+        @Override
+        public void halfClose() {
+          listener.onClose(Status.OK, new Metadata());
+        }
+
+        @Override
+        public void sendMessage(ReqT message) {}
+      };
+    }
+
+    @Override
+    public String authority() {
+      return "noop";
+    }
+  }
+}

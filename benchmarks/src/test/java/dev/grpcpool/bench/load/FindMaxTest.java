@@ -1,0 +1,90 @@
+package dev.grpcpool.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grpcpool.bench.cli.DurationConverter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tests for {@link FindMax} against a target of known capacity: one Netty backend on 127.0.0.1 that serves at most
+ * 10 calls at once on the one connection, each held 10 ms, so at most 1,000 calls/s; calls beyond 10 queue in the
+ * client's transport.
+ */
+class FindMaxTest {
+
+  @TempDir
+  Path tmp;
+
+  private LoadTarget target;
+  private LoadTarget.Connection connection;
+
+  @AfterEach
+  void tearDown() {
+    if (connection != null) {
+      connection.close();
+    }
+    if (target != null) {
+      target.close();
+    }
+  }
+
+  private FindMax.Outcome search(String slo, Path dir) throws InterruptedException {
+    // Poisson arrivals queue before they saturate, so a tight objective breaks well below the capacity.
+    LoadSpec template = LoadSpec.openLoop(1).concurrency(100).ioMicros(10_000).arrivals(Arrivals.POISSON)
+        .warmup(Duration.ofSeconds(1)).duration(Duration.ofMillis(1500)).build();
+    return FindMax.search(connection.channel(), template, FindMax.Slo.parse(slo, DurationConverter::parse), dir,
+        Map.of(), line -> { });
+  }
+
+  @Test
+  void looseObjective_findsTheCapacity_tightOneALowerRate() throws Exception {
+    target = LoadTarget.embedded(LoadTarget.Transport.NETTY, 1, 10);
+    connection = target.connect(Strategy.SINGLE, 1, null, Duration.ofSeconds(1));
+
+    FindMax.Outcome loose = search("p99=1s", tmp.resolve("loose"));
+    FindMax.Outcome tight = search("p99=14ms", tmp.resolve("tight"));
+
+    // The probe only starts the search: 100 callers queued on 10 streams serve less than the target can.
+    assertThat(loose.steps().get(0).okRate()).as("closed-loop probe").isBetween(100.0, 1000.0);
+    assertThat(loose.exitCode()).as("%s", loose.steps()).isZero();
+    // 10 streams of 10 ms each: at most 1,000 calls/s, less the time a stream takes to be reused.
+    assertThat(loose.maxRate()).as("%s", loose.steps()).isBetween(700.0, 1050.0);
+    assertThat(tight.exitCode()).as("%s", tight.steps()).isZero();
+    assertThat(tight.maxRate()).as("%s", tight.steps()).isLessThan(loose.maxRate() * 0.95);
+    // Every step above the answer broke, every step at or below it held.
+    for (FindMax.Step s : loose.steps().subList(1, loose.steps().size())) {
+      if (s.verdict().equals("GENERATOR_BEHIND")) {
+        continue;  // a disturbed step, measured again
+      }
+      assertThat(s.held()).as("step %s at %.0f/s", s.number(), s.rate()).isEqualTo(s.rate() <= loose.maxRate());
+    }
+    JsonNode json = new ObjectMapper().readTree(tmp.resolve("loose").resolve("find-max.json").toFile());
+    assertThat(json.get("maxRate").asDouble()).isEqualTo(loose.maxRate());
+    assertThat(json.get("steps").size()).isEqualTo(loose.steps().size());
+    assertThat(tmp.resolve("loose").resolve("step-01-step").resolve("summary.json")).isNotEmptyFile();
+    assertThat(loose.conclusion()).startsWith("Highest rate that held p99=1s");
+  }
+
+  @Test
+  void objective_isParsedOrRefusedByName() {
+    FindMax.Slo slo = FindMax.Slo.parse("p99.9=250ms", DurationConverter::parse);
+    assertThat(slo.percentile()).isEqualTo(99.9);
+    assertThat(slo.latency()).isEqualTo(Duration.ofMillis(250));
+    assertThatThrownBy(() -> FindMax.Slo.parse("99=50ms", DurationConverter::parse))
+        .hasMessageContaining("use a form like p99=50ms");
+    assertThatThrownBy(() -> FindMax.Slo.parse("p100=50ms", DurationConverter::parse))
+        .hasMessageContaining("percentile must be in (0, 100)");
+    assertThatThrownBy(() -> FindMax.Slo.parse("p99=soon", DurationConverter::parse))
+        .hasMessageContaining("is not a duration");
+    assertThatThrownBy(() -> FindMax.Slo.parse("p99=0ms", DurationConverter::parse))
+        .hasMessageContaining("latency must be > 0");
+  }
+}
