@@ -65,6 +65,13 @@ public enum Arrivals {
      * Does not advance the schedule.
      */
     long remainingBefore(long offsetNanos);
+
+    /**
+     * Drops the calls before {@code offsetNanos}: the next call is the first at or after it (for Poisson arrivals,
+     * the process restarts at the expected count there). Returns how many were dropped, as
+     * {@link #remainingBefore} counts them.
+     */
+    long skipTo(long offsetNanos);
   }
 
   /**
@@ -131,6 +138,13 @@ public enum Arrivals {
       }
       return Math.max(0, end - k);
     }
+
+    @Override
+    public long skipTo(long offsetNanos) {
+      long n = remainingBefore(offsetNanos);
+      k += n;
+      return n;
+    }
   }
 
   /** Unit-rate exponential gaps ({@code -ln(1 - U)}), mapped through the curve: a Poisson process of that rate. */
@@ -157,6 +171,13 @@ public enum Arrivals {
         return 0;
       }
       return Math.max(1, Math.round(curve.callsBy(offsetNanos) - calls));
+    }
+
+    @Override
+    public long skipTo(long offsetNanos) {
+      long n = remainingBefore(offsetNanos);
+      calls = Math.max(calls, curve.callsBy(offsetNanos));
+      return n;
     }
   }
 }

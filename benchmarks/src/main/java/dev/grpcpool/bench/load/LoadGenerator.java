@@ -95,11 +95,11 @@ public final class LoadGenerator {
   private final Object scheduleLock = new Object();
   private Arrivals.Schedule schedule;
   private volatile long nextIntended = Long.MAX_VALUE;
+  /** Warm-up calls skipped because the schedule fell too far behind a cold server. Guarded by scheduleLock. */
+  private long warmupSkipped;
 
   /** Calls that ended, measured or not, since the last warm-up second. */
   private final LongAdder endedThisSecond = new LongAdder();
-  private volatile boolean slotWaitThisSecond;
-  private volatile boolean generatorLateThisSecond;
   /** A due call found every slot taken, and no call was sent on time since. */
   private volatile boolean saturated;
 
@@ -286,13 +286,11 @@ public final class LoadGenerator {
         return;
       }
       long ended = endedThisSecond.sumThenReset();
-      boolean waited = slotWaitThisSecond;
-      boolean late = generatorLateThisSecond;
-      slotWaitThisSecond = false;
-      generatorLateThisSecond = false;
-      long elapsed = System.nanoTime() - runStart;
+      long now = System.nanoTime();
+      long behind = openLoop ? Math.max(0, now - nextIntended) : 0;
+      long elapsed = now - runStart;
       safely(() -> listener.warmingUp(elapsed, ended, this));
-      if (warmUp.second(k * SECOND, ended, waited, late)) {
+      if (warmUp.second(k * SECOND, ended, behind)) {
         // A second ahead, so that no call meant to start in the window has been sent yet.
         beginMeasuring(System.nanoTime() + SECOND);
       } else {
@@ -367,7 +365,6 @@ public final class LoadGenerator {
       }
       if (!takeSlot()) {
         saturated = true;
-        slotWaitThisSecond = true;
         return sent;
       }
       long intended = claimDue();
@@ -382,8 +379,6 @@ public final class LoadGenerator {
         saturated = false;
       } else if (saturated) {
         waited = true;
-      } else if (lag > LoadRecorder.GENERATOR_LAG_BOUND_NANOS) {
-        generatorLateThisSecond = true;
       }
       send(intended, now, lag, waited);
       sent++;
@@ -391,13 +386,27 @@ public final class LoadGenerator {
     return sent;
   }
 
-  /** The intended time of the next call if it is due and inside the run, taking it off the schedule; else NONE. */
+  /**
+   * The intended time of the next call if it is due and inside the run, taking it off the schedule; else NONE.
+   * During the warm-up, a schedule more than {@link WarmUp#MAX_BEHIND} behind first skips ahead to now (never past
+   * the start of the measurement): those calls are not measured, and replaying them would flood a server whose JIT
+   * is still cold.
+   */
   private long claimDue() {
     synchronized (scheduleLock) {
       long now = System.nanoTime();
       long intended = nextIntended;
       if (intended > now || intended >= runEnd || now >= runEnd) {
         return NONE;
+      }
+      if (now - intended > WarmUp.MAX_BEHIND.toNanos() && intended < measureStart) {
+        long to = Math.min(now, measureStart);
+        warmupSkipped += 1 + schedule.skipTo(to - runStart);
+        intended = runStart + schedule.nextOffsetNanos();
+        if (intended > now || intended >= runEnd) {
+          nextIntended = intended;
+          return NONE;
+        }
       }
       nextIntended = runStart + schedule.nextOffsetNanos();
       return intended;
@@ -569,9 +578,16 @@ public final class LoadGenerator {
     LoadResult.Backlog backlog = new LoadResult.Backlog(backlogAtStart, backlogAtEnd);
     long measureStartNanos = recorder.measureStartNanos();
     return new LoadResult(spec, Math.max(0, issueEnd - measureStartNanos), recorder.epochMillisAtStart(),
-        warmUp.describe(measureStartNanos - runStart), counts, lag, backlog, stopRequested && issueEnd < runEnd,
+        warmUp.describe(measureStartNanos - runStart, skipped()), counts, lag, backlog,
+        stopRequested && issueEnd < runEnd,
         recorder.failedByStatus(), recorder.correctedTotal(), recorder.uncorrectedTotal(), recorder.intervals(),
         recorder.timeline(), recorder.backends(), recorder.channels());
+  }
+
+  private long skipped() {
+    synchronized (scheduleLock) {
+      return warmupSkipped;
+    }
   }
 
   private static void safely(Runnable r) {

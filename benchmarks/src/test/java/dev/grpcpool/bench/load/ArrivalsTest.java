@@ -46,4 +46,43 @@ class ArrivalsTest {
     assertThatThrownBy(() -> Arrivals.UNIFORM.schedule(0, 1)).hasMessageContaining("rate must be > 0");
     assertThatThrownBy(() -> Arrivals.POISSON.schedule(Double.NaN, 1)).hasMessageContaining("rate must be > 0");
   }
+
+  @Test
+  void ramp_risesLinearlyFromATenthToTheRate_thenHoldsIt() {
+    // 1000/s after a 2 s ramp from 100/s: (100 + 1000) / 2 x 2 s = 1100 calls in the ramp.
+    Arrivals.Schedule s = Arrivals.UNIFORM.schedule(1000, 1, 2_000_000_000L);
+    int inFirstSecond = 0;
+    int inRamp = 0;
+    long t;
+    int k = 0;
+    while ((t = s.nextOffsetNanos()) < 3_000_000_000L) {
+      if (t < 1_000_000_000L) {
+        inFirstSecond++;
+      }
+      if (t < 2_000_000_000L) {
+        inRamp++;
+      }
+      k++;
+    }
+    // First second: 100 t + 900 t^2 / (2 x 2) at t = 1 -> 325 calls.
+    assertThat(inFirstSecond).isBetween(324, 326);
+    assertThat(inRamp).isBetween(1099, 1101);
+    assertThat(k - inRamp).isBetween(999, 1001);
+  }
+
+  @Test
+  void remainingBeforeAndSkipTo_countAndDropTheCallsBeforeAnOffset() {
+    Arrivals.Schedule u = Arrivals.UNIFORM.schedule(1000, 1);
+    u.nextOffsetNanos();  // call 0 at 0
+    // Calls 1 .. 999 lie before 1 s.
+    assertThat(u.remainingBefore(1_000_000_000L)).isEqualTo(999);
+    assertThat(u.skipTo(500_000_000L)).isEqualTo(499);
+    assertThat(u.nextOffsetNanos()).isEqualTo(500_000_000L);
+    assertThat(u.remainingBefore(400_000_000L)).isZero();
+
+    Arrivals.Schedule p = Arrivals.POISSON.schedule(1000, 3);
+    long skipped = p.skipTo(10_000_000_000L);
+    assertThat((double) skipped).isCloseTo(10_000, Percentage.withPercentage(1));
+    assertThat(p.nextOffsetNanos()).isGreaterThanOrEqualTo(10_000_000_000L - 1);
+  }
 }
