@@ -121,7 +121,7 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", defaultValue = "auto", paramLabel = "auto|DURATION",
         description = "Load before measuring starts, not recorded: auto (an open loop ramps its rate up over 5 s;"
-            + " then until 3 s hold steady, at least 20 s, at most 60 s) or a fixed time such as 30s"
+            + " then until 3 s hold steady with the JIT quiet, at least 20 s, at most 90 s) or a fixed time such as 60s"
             + " (an open loop ramps over half of it, at most 5 s). Default: ${DEFAULT-VALUE}.")
     String warmup;
 

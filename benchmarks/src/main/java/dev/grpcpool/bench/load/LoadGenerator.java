@@ -10,6 +10,8 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -57,8 +59,11 @@ public final class LoadGenerator {
     /** The measurement starts now, at {@code nanoTime}: seconds of the timeline count from it. */
     default void measuring(long nanoTime) {}
 
-    /** One second of the warm-up has passed; {@code ended} calls ended in it. */
-    default void warmingUp(long elapsedNanos, long ended, LoadGenerator generator) {}
+    /**
+     * One second of the warm-up has passed; {@code ended} calls ended in it, and the JIT compilers spent
+     * {@code jitMillis} compiling (-1: the JVM does not say).
+     */
+    default void warmingUp(long elapsedNanos, long ended, long jitMillis, LoadGenerator generator) {}
 
     /** One interval (a second) of the measurement has closed. */
     default void interval(IntervalSample sample, LoadGenerator generator) {}
@@ -112,6 +117,8 @@ public final class LoadGenerator {
   private volatile long backlogAtStart;
   private volatile long backlogAtEnd;
   private volatile double sendCeiling = Double.NaN;
+  /** The JIT's total compilation time at the last warm-up second; touched by the ticker only. */
+  private long lastJitMillis = -1;
 
   private LoadGenerator(Channel channel, LoadSpec spec, Listener listener) {
     this.channel = channel;
@@ -289,14 +296,27 @@ public final class LoadGenerator {
       long now = System.nanoTime();
       long behind = openLoop ? Math.max(0, now - nextIntended) : 0;
       long elapsed = now - runStart;
-      safely(() -> listener.warmingUp(elapsed, ended, this));
-      if (warmUp.second(k * SECOND, ended, behind)) {
+      long jit = jitMillisSinceLastSecond();
+      safely(() -> listener.warmingUp(elapsed, ended, jit, this));
+      if (warmUp.second(k * SECOND, ended, behind, jit)) {
         // A second ahead, so that no call meant to start in the window has been sent yet.
         beginMeasuring(System.nanoTime() + SECOND);
       } else {
         scheduleWarmupSecond(k + 1);
       }
     }, at - System.nanoTime(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Milliseconds this JVM's JIT compilers spent since the last call, or -1 when the JVM does not say. */
+  private long jitMillisSinceLastSecond() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+      return -1;
+    }
+    long total = jit.getTotalCompilationTime();
+    long delta = lastJitMillis < 0 ? total : total - lastJitMillis;
+    lastJitMillis = total;
+    return delta;
   }
 
   /** Closes interval {@code k - 1} at {@code measureStart + k} seconds, unless that is the end of the run. */

@@ -149,9 +149,9 @@ public final class LoadRun {
         }
 
         @Override
-        public void warmingUp(long elapsedNanos, long ended, LoadGenerator g) {
+        public void warmingUp(long elapsedNanos, long ended, long jitMillis, LoadGenerator g) {
           if (!settings.quiet()) {
-            progress.warmingUp(elapsedNanos, ended, g);
+            progress.warmingUp(elapsedNanos, ended, jitMillis, g);
           }
         }
 

@@ -20,9 +20,9 @@ final class ProgressLine implements LoadGenerator.Listener {
   }
 
   @Override
-  public void warmingUp(long elapsedNanos, long ended, LoadGenerator g) {
-    err.printf(Locale.ROOT, "[warm-up %4.0f s] ended %,9d/s  in flight %,6d%n", elapsedNanos / 1e9, ended,
-        g.inFlight());
+  public void warmingUp(long elapsedNanos, long ended, long jitMillis, LoadGenerator g) {
+    err.printf(Locale.ROOT, "[warm-up %4.0f s] ended %,9d/s  in flight %,6d  JIT %s%n", elapsedNanos / 1e9, ended,
+        g.inFlight(), jitMillis < 0 ? "-" : jitMillis + " ms/s");
     err.flush();
   }
 
