@@ -84,7 +84,8 @@ class LoadVerdictTest {
   @Test
   void rateTheGeneratorCannotSend_verdictNamesTheGenerator() throws Exception {
     fleet = new InProcessFleet(1);
-    LoadSpec spec = LoadSpec.openLoop(10_000_000).duration(Duration.ofSeconds(1)).build();
+    // Far beyond what one process can start (its ceiling against a do-nothing channel is some millions a second).
+    LoadSpec spec = LoadSpec.openLoop(100_000_000).duration(Duration.ofSeconds(1)).build();
 
     LoadResult r = LoadGenerator.run(fleet.channel(0), spec);
 

@@ -69,6 +69,41 @@ class SizeSweepTest {
   }
 
   @Test
+  void sizingMeasureWithSlo_searchesEachSizesHighestRateAtTheObjective() throws Exception {
+    Path dir = tmp.resolve("slo");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    picocli.CommandLine cli = GrpcPoolCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+
+    // Each channel carries at most 4 calls of 5 ms in flight (the cap is per run): about 800 calls/s at most.
+    int code = cli.execute("sizing", "--measure", "--slo", "p99=2s", "--transport", "inprocess", "--backends", "1",
+        "--concurrency", "4", "--io-micros", "5000", "--duration", "1s", "--warmup", "500ms", "--sizes", "1,2",
+        "--out", dir.toString(), "--quiet");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("best rate that held p99=2s", "<- measured choice");
+    assertThat(dir.resolve("size-1").resolve("find-max.json")).isNotEmptyFile();
+    assertThat(dir.resolve("size-2").resolve("step-00-probe").resolve("summary.json")).isNotEmptyFile();
+    List<String> csv = Files.readAllLines(dir.resolve("sizing.csv"));
+    assertThat(csv).hasSize(3);
+    assertThat(Double.parseDouble(csv.get(1).split(",")[1])).as("size 1's highest rate").isBetween(300.0, 820.0);
+  }
+
+  @Test
+  void sizingMeasure_sloWithP99TargetOrRate_isRefused() {
+    StringWriter err = new StringWriter();
+    picocli.CommandLine cli = GrpcPoolCli.commandLine();
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
+
+    assertThat(cli.execute("sizing", "--measure", "--slo", "p99=5ms", "--p99-target", "5")).isEqualTo(2);
+    assertThat(err.toString()).contains("not both");
+    assertThat(cli.execute("sizing", "--measure", "--slo", "p99=5ms", "--rate", "100")).isEqualTo(2);
+  }
+
+  @Test
   void sizingWithoutMeasure_rejectsLoadOptions() {
     StringWriter err = new StringWriter();
     picocli.CommandLine cli = GrpcPoolCli.commandLine();
