@@ -168,12 +168,9 @@ public final class FindMax {
       // Up (or down, if the first step already breaks) until the objective is crossed.
       while (true) {
         Step s = run(stepTemplate, rate, n++, "step");
-        if (interrupted) {
-          return finish(steps, held, slo, "the search was stopped", 130, dir);
-        }
-        if (generatorBehind(s)) {
-          return finish(steps, held, slo, "the generator fell behind at " + rate(rate)
-              + "/s; the target's maximum is at least the highest rate that held", 5, dir);
+        Outcome stop = stopAfter(s, held);
+        if (stop != null) {
+          return stop;
         }
         if (s.held()) {
           held = s;
@@ -200,12 +197,9 @@ public final class FindMax {
       for (int b = 0; b < MAX_BISECTIONS && broke.rate() / held.rate() > 1 + PRECISION; b++) {
         double mid = Math.sqrt(held.rate() * broke.rate());
         Step s = run(stepTemplate, mid, n++, "bisect");
-        if (interrupted) {
-          return finish(steps, held, slo, "the search was stopped", 130, dir);
-        }
-        if (generatorBehind(s)) {
-          return finish(steps, held, slo, "the generator fell behind at " + rate(mid)
-              + "/s; the target's maximum is at least the highest rate that held", 5, dir);
+        Outcome stop = stopAfter(s, held);
+        if (stop != null) {
+          return stop;
         }
         if (s.held()) {
           held = s;
@@ -215,6 +209,18 @@ public final class FindMax {
       }
       return finish(steps, held, slo, String.format(Locale.ROOT,
           "the lowest rate tried above it, %s/s, did not (%s)", rate(broke.rate()), why(broke, slo)), 0, dir);
+    }
+
+    /** The search's end when step {@code s} was stopped or its generator fell behind (twice); else null. */
+    private Outcome stopAfter(Step s, Step held) {
+      if (interrupted) {
+        return finish(steps, held, slo, "the search was stopped", 130, dir);
+      }
+      if (generatorBehind(s)) {
+        return finish(steps, held, slo, "the generator fell behind at " + rate(s.rate())
+            + "/s; the target's maximum is at least the highest rate that held", 5, dir);
+      }
+      return null;
     }
 
     /**
