@@ -26,7 +26,10 @@ import java.util.regex.Pattern;
  * underestimate: a closed loop with many callers queued is not the most a target serves) or go down by halves
  * until one holds, then bisect
  * (geometrically) between the highest rate that held and the lowest that broke, until they are within
- * {@link #PRECISION} or {@link #MAX_BISECTIONS} more steps were made. A step holds when its {@link RunVerdict}
+ * {@link #PRECISION} or {@link #MAX_BISECTIONS} more steps were made. The answer is then measured once more: on a
+ * shared machine a step can hold by luck (a quiet few seconds of a noisy neighbour), and an answer that held once
+ * is only as good as that luck. If the confirmation breaks, the search goes on below it, at most
+ * {@link #MAX_CONFIRMATIONS} times. A step holds when its {@link RunVerdict}
  * found no problem and its corrected latency at the objective's percentile is within the objective. Each step is
  * measured for the run's duration after a warm-up of its own (the run's fixed warm-up, or {@link #STEP_WARMUP}
  * after an automatic one), ramping up from a tenth of its rate. A step at which the generator fell behind ends the
@@ -46,6 +49,8 @@ public final class FindMax {
   static final double START_SHARE = 0.8;
   /** Steps up before the search gives up finding a rate that breaks the objective. */
   static final int MAX_STEPS_UP = 15;
+  /** Times the answer is measured again before the search ends with it. */
+  static final int MAX_CONFIRMATIONS = 2;
 
   /**
    * A latency objective: the corrected latency at {@code percentile} at most {@code latency}.
@@ -193,22 +198,68 @@ public final class FindMax {
           rate /= 2;
         }
       }
-      // Bisect between the highest rate that held and the lowest that broke.
-      for (int b = 0; b < MAX_BISECTIONS && broke.rate() / held.rate() > 1 + PRECISION; b++) {
-        double mid = Math.sqrt(held.rate() * broke.rate());
-        Step s = run(stepTemplate, mid, n++, "bisect");
-        Outcome stop = stopAfter(s, held);
+      // Bisect between the highest rate that held and the lowest that broke, then confirm the answer; a
+      // confirmation that breaks becomes the lowest rate that broke, and the search goes on below it.
+      for (int confirmations = 0; ; confirmations++) {
+        for (int b = 0; b < MAX_BISECTIONS && broke.rate() / held.rate() > 1 + PRECISION; b++) {
+          double mid = Math.sqrt(held.rate() * broke.rate());
+          Step s = run(stepTemplate, mid, n++, "bisect");
+          Outcome stop = stopAfter(s, held);
+          if (stop != null) {
+            return stop;
+          }
+          if (s.held()) {
+            held = s;
+          } else {
+            broke = s;
+          }
+        }
+        if (confirmations == MAX_CONFIRMATIONS) {
+          return finish(steps, held, slo, String.format(Locale.ROOT,
+              "the lowest rate tried above it, %s/s, did not (%s). Not confirmed: the %d answers before it held"
+                  + " once and broke when measured again, so the target's capacity moved during the search",
+              rate(broke.rate()), why(broke, slo), MAX_CONFIRMATIONS), 0, dir);
+        }
+        Step c = run(stepTemplate, held.rate(), n++, "confirm");
+        Outcome stop = stopAfter(c, held);
         if (stop != null) {
           return stop;
         }
-        if (s.held()) {
-          held = s;
-        } else {
-          broke = s;
+        if (c.held()) {
+          return finish(steps, c, slo, String.format(Locale.ROOT,
+              "it held twice; the lowest rate tried above it, %s/s, did not (%s)", rate(broke.rate()),
+              why(broke, slo)), 0, dir);
+        }
+        broke = c;
+        held = highestHeldBelow(c.rate());
+        while (held == null) {
+          if (n > MAX_STEPS_UP + MAX_BISECTIONS) {
+            return finish(steps, null, slo, "no rate held twice; the last tried was " + rate(broke.rate()) + "/s",
+                4, dir);
+          }
+          Step s = run(stepTemplate, broke.rate() / 2, n++, "step");
+          stop = stopAfter(s, null);
+          if (stop != null) {
+            return stop;
+          }
+          if (s.held()) {
+            held = s;
+          } else {
+            broke = s;
+          }
         }
       }
-      return finish(steps, held, slo, String.format(Locale.ROOT,
-          "the lowest rate tried above it, %s/s, did not (%s)", rate(broke.rate()), why(broke, slo)), 0, dir);
+    }
+
+    /** The step with the highest rate below {@code rate} that held, or null. */
+    private Step highestHeldBelow(double rate) {
+      Step best = null;
+      for (Step s : steps) {
+        if (s.held() && s.rate() < rate && (best == null || s.rate() > best.rate())) {
+          best = s;
+        }
+      }
+      return best;
     }
 
     /** The search's end when step {@code s} was stopped or its generator fell behind (twice); else null. */
@@ -265,15 +316,9 @@ public final class FindMax {
     return s.verdict().equals(RunVerdict.Problem.GENERATOR_BEHIND.name());
   }
 
-
-
-
-
   private static String folder(int n, String phase) {
     return String.format(Locale.ROOT, "step-%02d-%s", n, phase);
   }
-
-
 
   private static String why(Step s, Slo slo) {
     if (!s.verdict().equals("HELD")) {

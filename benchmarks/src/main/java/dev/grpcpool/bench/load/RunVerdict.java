@@ -37,7 +37,11 @@ public final class RunVerdict {
    */
   static final double MAX_GENERATOR_LATE_PERCENT = 5;
   static final double MAX_GENERATOR_MISSED_PERCENT = 1;
-  static final double MAX_MISSED_PERCENT = 0.1;
+  /**
+   * 1 %, as for unfinished calls: when the cap on calls in flight is full at the end of the measurement, the calls
+   * due while it drains are never sent; in a 5 s step at 20,000/s a 5 ms hiccup at the end is 0.1 %.
+   */
+  static final double MAX_MISSED_PERCENT = 1;
   static final double MAX_UNFINISHED_PERCENT = 1;
   static final double MAX_BACKLOG_GROWTH_PERCENT = 2;
   static final long MIN_BACKLOG_GROWTH = 20;
@@ -160,7 +164,7 @@ public final class RunVerdict {
   /** One line per finding, or one line saying the run held. */
   public List<String> lines() {
     if (findings.isEmpty()) {
-      return List.of("HELD: every check passed (schedule kept, no back-pressure, errors within the allowed share)");
+      return List.of("HELD: every check passed (schedule kept, the target kept up, errors within the allowed share)");
     }
     List<String> lines = new ArrayList<>();
     for (Finding f : findings) {
