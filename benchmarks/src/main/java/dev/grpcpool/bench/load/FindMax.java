@@ -139,6 +139,13 @@ public final class FindMax {
     private final Consumer<LoadGenerator> started;
     private final List<Step> steps = new ArrayList<>();
     private boolean interrupted;
+    /** The highest rate that held and the lowest that broke, so far. */
+    private Step held;
+    private Step broke;
+    /** The next step's number. */
+    private int n = 1;
+    /** Set when the last step ended the search: the outcome to return. */
+    private Outcome stopped;
 
     Search(Channel channel, Slo slo, Path dir, Map<String, Object> config, Consumer<String> log,
         Consumer<LoadGenerator> started) {
@@ -166,32 +173,23 @@ public final class FindMax {
       // The probe warmed the JIT and the connections; a step only needs its own rate to settle.
       LoadSpec stepTemplate = template.atRate(capacity)
           .withWarmup(template.warmupUntilSteady() ? STEP_WARMUP : template.warmup());
-      Step held = null;
-      Step broke = null;
       double rate = START_SHARE * capacity;
-      int n = 1;
       // Up (or down, if the first step already breaks) until the objective is crossed.
       while (true) {
-        Step s = run(stepTemplate, rate, n++, "step");
-        Outcome stop = stopAfter(s, held);
-        if (stop != null) {
-          return stop;
+        tryRate(stepTemplate, rate, "step");
+        if (stopped != null) {
+          return stopped;
         }
-        if (s.held()) {
-          held = s;
-          if (broke != null) {
-            break;
-          }
+        if (held != null && broke != null) {
+          break;
+        }
+        if (broke == null) {
           if (n > MAX_STEPS_UP) {
             return finish(steps, held, slo, "every step held, up to " + rate(rate) + "/s, "
                 + MAX_STEPS_UP + " steps above the closed-loop probe's estimate", 0, dir);
           }
           rate *= STEP_UP;
         } else {
-          broke = s;
-          if (held != null) {
-            break;
-          }
           if (n > 6) {
             return finish(steps, null, slo, "no rate down to " + rate(rate) + "/s held the objective", 4, dir);
           }
@@ -202,16 +200,9 @@ public final class FindMax {
       // confirmation that breaks becomes the lowest rate that broke, and the search goes on below it.
       for (int confirmations = 0; ; confirmations++) {
         for (int b = 0; b < MAX_BISECTIONS && broke.rate() / held.rate() > 1 + PRECISION; b++) {
-          double mid = Math.sqrt(held.rate() * broke.rate());
-          Step s = run(stepTemplate, mid, n++, "bisect");
-          Outcome stop = stopAfter(s, held);
-          if (stop != null) {
-            return stop;
-          }
-          if (s.held()) {
-            held = s;
-          } else {
-            broke = s;
+          tryRate(stepTemplate, Math.sqrt(held.rate() * broke.rate()), "bisect");
+          if (stopped != null) {
+            return stopped;
           }
         }
         if (confirmations == MAX_CONFIRMATIONS) {
@@ -220,35 +211,44 @@ public final class FindMax {
                   + " once and broke when measured again, so the target's capacity moved during the search",
               rate(broke.rate()), why(broke, slo), MAX_CONFIRMATIONS), 0, dir);
         }
-        Step c = run(stepTemplate, held.rate(), n++, "confirm");
-        Outcome stop = stopAfter(c, held);
-        if (stop != null) {
-          return stop;
+        Step c = tryRate(stepTemplate, held.rate(), "confirm");
+        if (stopped != null) {
+          return stopped;
         }
         if (c.held()) {
           return finish(steps, c, slo, String.format(Locale.ROOT,
               "it held twice; the lowest rate tried above it, %s/s, did not (%s)", rate(broke.rate()),
               why(broke, slo)), 0, dir);
         }
-        broke = c;
         held = highestHeldBelow(c.rate());
         while (held == null) {
           if (n > MAX_STEPS_UP + MAX_BISECTIONS) {
             return finish(steps, null, slo, "no rate held twice; the last tried was " + rate(broke.rate()) + "/s",
                 4, dir);
           }
-          Step s = run(stepTemplate, broke.rate() / 2, n++, "step");
-          stop = stopAfter(s, null);
-          if (stop != null) {
-            return stop;
-          }
-          if (s.held()) {
-            held = s;
-          } else {
-            broke = s;
+          tryRate(stepTemplate, broke.rate() / 2, "step");
+          if (stopped != null) {
+            return stopped;
           }
         }
       }
+    }
+
+    /**
+     * Measures one step at {@code rate} and files it as the highest rate that held or the lowest that broke;
+     * sets {@link #stopped} instead when the search must end there.
+     */
+    private Step tryRate(LoadSpec template, double rate, String phase) throws InterruptedException {
+      Step s = run(template, rate, n++, phase);
+      stopped = stopAfter(s);
+      if (stopped == null) {
+        if (s.held()) {
+          held = s;
+        } else {
+          broke = s;
+        }
+      }
+      return s;
     }
 
     /** The step with the highest rate below {@code rate} that held, or null. */
@@ -263,7 +263,7 @@ public final class FindMax {
     }
 
     /** The search's end when step {@code s} was stopped or its generator fell behind (twice); else null. */
-    private Outcome stopAfter(Step s, Step held) {
+    private Outcome stopAfter(Step s) {
       if (interrupted) {
         return finish(steps, held, slo, "the search was stopped", 130, dir);
       }
