@@ -3,7 +3,7 @@ package dev.grpcpool.bench;
 import dev.grpcpool.core.ChannelPool;
 import dev.grpcpool.core.PickStrategy;
 import dev.grpcpool.core.PoolConfig;
-import dev.grpcpool.core.PoolSizing;
+import dev.grpcpool.core.sizing.PoolSizing;
 import dev.grpcpool.server.BenchServer;
 import dev.grpcpool.server.WorkProfile;
 import dev.grpcpool.server.proto.EchoGrpc;

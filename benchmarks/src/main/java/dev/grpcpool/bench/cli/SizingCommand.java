@@ -1,7 +1,7 @@
 package dev.grpcpool.bench.cli;
 
 import dev.grpcpool.bench.report.SizingReport;
-import dev.grpcpool.core.PoolSizing;
+import dev.grpcpool.core.sizing.PoolSizing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

@@ -7,7 +7,7 @@ import dev.grpcpool.bench.load.RunOutput;
 import dev.grpcpool.bench.load.RunSettings;
 import dev.grpcpool.bench.load.SizeSweep;
 import dev.grpcpool.bench.report.RunFolder;
-import dev.grpcpool.core.PoolSizing;
+import dev.grpcpool.core.sizing.PoolSizing;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.grpcpool.bench.load;
 
 import dev.grpcpool.core.PoolConfig;
-import dev.grpcpool.core.PoolSizing;
+import dev.grpcpool.core.sizing.PoolSizing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.grpcpool.bench.load;
 
 import dev.grpcpool.bench.load.report.SvgChart;
-import dev.grpcpool.core.PoolSizing;
+import dev.grpcpool.core.sizing.PoolSizing;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

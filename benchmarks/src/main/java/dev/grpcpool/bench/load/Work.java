@@ -1,6 +1,6 @@
 package dev.grpcpool.bench.load;
 
-import dev.grpcpool.core.PoolSizing;
+import dev.grpcpool.core.sizing.PoolSizing;
 
 /**
  * Presets of simulated server work per call, carried in each request, and the workload kind the pool-size rule of

@@ -3,7 +3,7 @@ package dev.grpcpool.bench.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grpcpool.bench.cli.GrpcPoolCli;
-import dev.grpcpool.core.PoolSizing;
+import dev.grpcpool.core.sizing.PoolSizing;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

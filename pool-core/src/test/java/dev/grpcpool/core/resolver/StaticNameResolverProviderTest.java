@@ -1,4 +1,4 @@
-package dev.grpcpool.core;
+package dev.grpcpool.core.resolver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Tests for {@link StaticNameResolverProvider}; channels over it are tested in {@link ChannelPoolNettyTest}. */
+/** Tests for {@link StaticNameResolverProvider}; channels over it are tested in {@code ChannelPoolNettyTest}. */
 class StaticNameResolverProviderTest {
 
   private final StaticNameResolverProvider provider = new StaticNameResolverProvider();

@@ -1,4 +1,4 @@
-package dev.grpcpool.core;
+package dev.grpcpool.core.resolver;
 
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;

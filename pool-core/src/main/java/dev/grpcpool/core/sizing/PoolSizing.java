@@ -1,4 +1,4 @@
-package dev.grpcpool.core;
+package dev.grpcpool.core.sizing;
 
 import java.time.Duration;
 import java.util.Locale;

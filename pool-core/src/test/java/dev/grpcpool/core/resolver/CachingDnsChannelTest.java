@@ -1,5 +1,8 @@
-package dev.grpcpool.core;
+package dev.grpcpool.core.resolver;
 
+import dev.grpcpool.core.ChannelPool;
+import dev.grpcpool.core.PickStrategy;
+import dev.grpcpool.core.PoolConfig;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.grpcpool.core;
+package dev.grpcpool.core.resolver;
 
 import io.grpc.Attributes;
 import io.grpc.NameResolver;

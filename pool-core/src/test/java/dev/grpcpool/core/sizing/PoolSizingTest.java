@@ -1,9 +1,9 @@
-package dev.grpcpool.core;
+package dev.grpcpool.core.sizing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.grpcpool.core.PoolSizing.Workload;
+import dev.grpcpool.core.sizing.PoolSizing.Workload;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package dev.grpcpool.core;
+package dev.grpcpool.core.resolver;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;

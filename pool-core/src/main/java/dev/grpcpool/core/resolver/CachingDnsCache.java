@@ -1,4 +1,4 @@
-package dev.grpcpool.core;
+package dev.grpcpool.core.resolver;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
