@@ -1,6 +1,7 @@
 package dev.grpcpool.core;
 
 import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
@@ -8,12 +9,11 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -30,17 +30,19 @@ import java.util.logging.Logger;
  * }
  * }</pre>
  *
- * <p>Picks take no lock and allocate nothing: the channels sit in an {@link AtomicReferenceArray}, their
- * states are cached from {@code notifyWhenStateChanged}, and counters are atomics. A call counts as in flight
- * on its channel from the pick until it closes, including a call cancelled before {@code start} or whose
- * {@code start} throws. A maintenance thread per pool runs the health pass (see {@link PoolConfig}), replaces
- * channels that are shut down or failing past their grace period, or that reached {@code maxChannelAge}; the
- * new channel is swapped in atomically and the old one is shut down gracefully after its picked calls have
- * started, off the caller's path.
+ * <p>How picking, call accounting, health checking, replacement and the pool's threads work is described in
+ * the {@linkplain dev.grpcpool.core package manual}. In short: a pick reads an immutable snapshot of the
+ * channels it may choose, rebuilt when a channel's state or health changes; every call is counted on the
+ * channel it picked from pick to close; a maintenance thread per pool checks health and replaces channels,
+ * swapping the new one in before the old one shuts down gracefully.
  *
- * <p>Lifecycle: {@link #shutdown()} shuts every channel down gracefully (calls already started finish, new
- * calls fail at once with UNAVAILABLE), including replaced channels still draining; {@link #shutdownNow()}
- * also cancels running calls; {@link #close()} shuts down, waits up to {@code closeTimeout}, then forces.
+ * <p>As a {@link ManagedChannel}: {@link #getState} combines the channels' states (READY if any channel is,
+ * else CONNECTING, else IDLE, else TRANSIENT_FAILURE; SHUTDOWN once shut down); {@link #notifyWhenStateChanged}
+ * fires once when that combined state leaves {@code source}; {@link #resetConnectBackoff} and
+ * {@link #enterIdle} reach every channel; {@link #shutdown()} shuts every channel down gracefully (calls already
+ * started finish, new calls fail at once with UNAVAILABLE), replaced channels still draining included;
+ * {@link #shutdownNow()} also cancels running calls; {@link #close()} shuts down, waits up to
+ * {@code closeTimeout}, then forces.
  *
  * <p>This class is thread-safe.
  */
@@ -53,31 +55,31 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
   private static final long FORCED_TERMINATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final PoolConfig config;
-  private final int size;
-  private final AtomicReferenceArray<PooledChannel> channels;
-  private final LongAdder[] picks;
-  private final LongAdder[] callsOk;
-  private final LongAdder[] callsFailed;
+  private final Slot[] slots;
   private final ChannelPicker picker;
-  private final LongAdder reconnects = new LongAdder();
-  /** Replaced channels until they terminate, so shutdown and awaitTermination cover them. */
-  private final Set<PooledChannel> draining = ConcurrentHashMap.newKeySet();
+  /** Every channel not yet known to be terminated: the slots' current ones and replaced ones draining. */
+  private final Set<PooledChannel> live = ConcurrentHashMap.newKeySet();
   private final PooledChannelFactory channelFactory;
   private final HealthChecker healthChecker;
   private final PoolMaintenance maintenance;
+  private final List<StateWatcher> stateWatchers = new ArrayList<>();
   private volatile boolean shutdown;
   private volatile LongConsumer pickRecorder;
 
+  private record StateWatcher(ConnectivityState source, Runnable callback) {}
+
   private ChannelPool(PoolConfig config) {
     this.config = config;
-    this.size = config.size();
-    this.channels = new AtomicReferenceArray<>(size);
-    this.picks = newAdders(size);
-    this.callsOk = newAdders(size);
-    this.callsFailed = newAdders(size);
+    int size = config.size();
+    this.slots = new Slot[size];
+    for (int i = 0; i < size; i++) {
+      slots[i] = new Slot(i, config.targetFor(i));
+      slots[i].view = new SlotView(slots[i]);
+    }
     this.channelFactory = new PooledChannelFactory(config);
-    this.healthChecker = new HealthChecker(config.healthServiceName(), config.healthCheckTimeout());
-    this.picker = new ChannelPicker(config.pickStrategy(), channels, healthChecker);
+    this.healthChecker = new HealthChecker(config.healthServiceName(), config.healthCheckTimeout(),
+        this::channelsChanged);
+    this.picker = new ChannelPicker(config.pickStrategy(), healthChecker.usesHealthService(), size);
     this.maintenance = new PoolMaintenance(this, config, "grpcpool-" + POOL_IDS.incrementAndGet());
   }
 
@@ -90,60 +92,21 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
   public static ChannelPool create(PoolConfig config) {
     ChannelPool pool = new ChannelPool(config);
     try {
-      for (int i = 0; i < pool.size; i++) {
-        pool.channels.set(i, pool.channelFactory.create(i));
+      for (Slot slot : pool.slots) {
+        PooledChannel pc = pool.channelFactory.create(slot);
+        pool.live.add(pc);
+        slot.install(pc);
       }
     } catch (RuntimeException | Error e) {
-      for (int i = 0; i < pool.size; i++) {
-        PooledChannel pc = pool.channels.get(i);
-        if (pc != null) {
-          pc.channel.shutdownNow();
-        }
-      }
+      pool.live.forEach(pc -> pc.channel.shutdownNow());
       throw e;
     }
-    for (int i = 0; i < pool.size; i++) {
-      pool.channels.get(i).startWatching(pool::onStateChange);
+    pool.picker.rebuild(pool.slots);
+    for (Slot slot : pool.slots) {
+      slot.current().startWatching(pool::onStateChange);
     }
     pool.maintenance.start();
     return pool;
-  }
-
-  private static LongAdder[] newAdders(int n) {
-    LongAdder[] adders = new LongAdder[n];
-    for (int i = 0; i < n; i++) {
-      adders[i] = new LongAdder();
-    }
-    return adders;
-  }
-
-  // ---------------------------------------------------------------- picking
-
-  /**
-   * The next channel in round-robin order, whatever its state. Calls made directly on the returned channel
-   * are not calls of the pool: they are not counted in {@link #stats()}.
-   */
-  public ManagedChannel get() {
-    return channels.get(picker.roundRobin()).channel;
-  }
-
-  /**
-   * The first READY or IDLE channel from the round-robin start (an IDLE one is asked to connect), skipping
-   * channels failing their health check when a health service is configured. Never a shut-down channel while
-   * the pool is open. When none qualifies, the round-robin choice, counted in
-   * {@link PoolStats#noHealthyFallbacks()}. Like {@link #get()}, the choice itself is not counted as a call.
-   */
-  public ManagedChannel getHealthy() {
-    return channels.get(picker.healthy()).channel;
-  }
-
-  /**
-   * The channel the configured strategy chooses, as {@code newCall} would; lock-free and allocation-free.
-   * Only calls through the pool are counted in {@link #stats()}: a choice made here writes no counter, so that
-   * choosing costs only the strategy (what the pick-overhead benchmark measures).
-   */
-  public ManagedChannel pick() {
-    return picker.pickChannel().channel;
   }
 
   // ---------------------------------------------------------------- calls
@@ -156,117 +119,155 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
     }
     LongConsumer recorder = pickRecorder;
     long startNanos = recorder == null ? 0 : System.nanoTime();
-    PooledChannel pc = acquire();
+    PooledChannel pc = picker.pick();
+    while (!pc.retain()) {
+      // Retired between the snapshot read and the count; the snapshot without it is already published.
+      pc = picker.pick();
+    }
     if (recorder != null) {
       recorder.accept(System.nanoTime() - startNanos);
     }
+    return newCall(pc, method, callOptions);
+  }
+
+  /** A counted call on slot {@code slot}'s current channel (for the views {@link #get()} hands out). */
+  private <ReqT, RespT> ClientCall<ReqT, RespT> newCallOnSlot(
+      Slot slot, MethodDescriptor<ReqT, RespT> method, CallOptions callOptions) {
+    if (shutdown) {
+      return new FailingCall<>(SHUT_DOWN, callOptions);
+    }
+    PooledChannel pc = slot.current();
+    while (!pc.retain()) {
+      pc = slot.current();
+    }
+    return newCall(pc, method, callOptions);
+  }
+
+  private static <ReqT, RespT> ClientCall<ReqT, RespT> newCall(
+      PooledChannel pc, MethodDescriptor<ReqT, RespT> method, CallOptions callOptions) {
     ClientCall<ReqT, RespT> call;
     try {
       call = pc.channel.newCall(method, callOptions);
     } catch (RuntimeException | Error e) {
-      releaseUnstarted(pc);
-      callClosed(pc, false);
+      pc.started();
+      pc.closed(false);
       throw e;
     }
-    return new CountingCall<>(call, pc, this);
+    return new CountingCall<>(call, pc);
+  }
+
+  // ---------------------------------------------------------------- the article's get() / getHealthy()
+
+  /**
+   * For code ported from the well-known pool article: the next slot in round-robin order, whatever its state,
+   * as a {@link Channel} bound to that slot. Every call made on it goes to that slot's channel (its
+   * replacement, once it is replaced) and is counted like any call through the pool; it cannot shut the
+   * channel down. New code binds stubs to the pool itself.
+   */
+  public Channel get() {
+    return picker.roundRobin().slot.view;
   }
 
   /**
-   * Picks a channel and counts a call on it. The unstarted count is raised before re-reading the slot: a
-   * replacement that swaps the slot afterwards then sees the count and keeps the old channel open until the
-   * call has started; one that swapped before is seen here, and the pick is retried.
+   * Like {@link #get()}, but the next healthy slot: READY or IDLE and, with a health service, not answering
+   * other than SERVING. When none is healthy, a slot whose channel is not shut down, counted in
+   * {@link PoolStats#noHealthyFallbacks()}.
    */
-  private PooledChannel acquire() {
-    while (true) {
-      int i = picker.pick();
-      PooledChannel pc = channels.get(i);
-      pc.unstarted.incrementAndGet();
-      if (channels.get(i) == pc) {
-        pc.inFlight.incrementAndGet();
-        picks[i].increment();
-        return pc;
-      }
-      releaseUnstarted(pc);
-    }
+  public Channel getHealthy() {
+    return picker.healthy().slot.view;
   }
 
-  void releaseUnstarted(PooledChannel pc) {
-    if (pc.unstarted.decrementAndGet() == 0 && pc.isRetired()) {
-      maintenance.shutdownRetired(pc);
-    }
-  }
+  /** The view of one slot that {@link #get()} hands out. Thread-safe. */
+  final class SlotView extends Channel {
+    private final Slot slot;
 
-  void callClosed(PooledChannel pc, boolean ok) {
-    pc.inFlight.decrementAndGet();
-    (ok ? callsOk : callsFailed)[pc.index].increment();
+    SlotView(Slot slot) {
+      this.slot = slot;
+    }
+
+    @Override
+    public <ReqT, RespT> ClientCall<ReqT, RespT> newCall(
+        MethodDescriptor<ReqT, RespT> method, CallOptions callOptions) {
+      return newCallOnSlot(slot, method, callOptions);
+    }
+
+    @Override
+    public String authority() {
+      return slot.current().channel.authority();
+    }
+
+    @Override
+    public String toString() {
+      return "ChannelPool.SlotView{index=" + slot.index + ", target=" + slot.target + '}';
+    }
   }
 
   // ---------------------------------------------------------------- state, stats, replacement
 
   private void onStateChange(PooledChannel pc) {
+    channelsChanged();
     ConnectivityState s = pc.state();
     if (s == ConnectivityState.READY && healthChecker.usesHealthService()) {
       // Checked at once rather than at the next pass, so a recovered channel is picked again soon; started
       // from the maintenance thread, not from inside the channel's callback.
       maintenance.execute(() -> healthChecker.check(pc));
-    } else if (s == ConnectivityState.SHUTDOWN && !shutdown && channels.get(pc.index) == pc) {
+    } else if (s == ConnectivityState.SHUTDOWN && !shutdown && slots[pc.index].current() == pc) {
       maintenance.scheduleReplacement(pc, "channel was shut down", false);
     }
   }
 
-  /**
-   * Swaps a new channel, built from the full config, into {@code expected}'s slot and retires
-   * {@code expected}. Returns false if the pool is shut down, the slot holds another channel by now, or the
-   * new channel cannot be built.
-   */
-  boolean replace(PooledChannel expected, String reason) {
-    int i = expected.index;
-    if (shutdown || channels.get(i) != expected) {
-      return false;
-    }
-    PooledChannel fresh;
-    try {
-      fresh = channelFactory.create(i);
-    } catch (RuntimeException e) {
-      logger.log(Level.WARNING, "Could not build a replacement for channel " + i + " (" + reason + ")", e);
-      return false;
-    }
-    fresh.startWatching(this::onStateChange);
-    // Listed before the swap so a concurrent shutdown finds it either in the slot or here.
-    draining.add(expected);
-    if (!channels.compareAndSet(i, expected, fresh)) {
-      draining.remove(expected);
-      fresh.channel.shutdownNow();
-      return false;
-    }
-    reconnects.increment();
-    if (shutdown) {
-      fresh.channel.shutdown();
-      expected.channel.shutdown();
-      return true;
-    }
-    logger.log(Level.FINE, "Replaced channel {0} to {1}: {2}", new Object[] {i, expected.target, reason});
-    maintenance.retire(expected);
-    maintenance.channelAdded(fresh, false);
-    return true;
+  /** A channel's state or health or a slot's channel changed: republish the pick snapshot, tell watchers. */
+  void channelsChanged() {
+    picker.rebuild(slots);
+    fireStateWatchers();
   }
 
-  /** The channel currently in slot {@code index}. */
+  /**
+   * Builds a channel for {@code slot} from the full config and registers it as live. Null if the pool is shut
+   * down (a channel built meanwhile is shut down here).
+   */
+  PooledChannel newChannel(Slot slot) {
+    PooledChannel fresh = channelFactory.create(slot);
+    // Listed before the shutdown flag is read: a concurrent shutdown either finds it here or is seen below.
+    live.add(fresh);
+    if (shutdown) {
+      fresh.channel.shutdownNow();
+      return null;
+    }
+    fresh.startWatching(this::onStateChange);
+    return fresh;
+  }
+
+  Slot[] slots() {
+    return slots;
+  }
+
+  /** Slot {@code index}'s current channel. */
   PooledChannel current(int index) {
-    return channels.get(index);
+    return slots[index].current();
+  }
+
+  PoolMaintenance maintenance() {
+    return maintenance;
   }
 
   HealthChecker healthChecker() {
     return healthChecker;
   }
 
-  void pruneDraining() {
-    draining.removeIf(pc -> pc.channel.isTerminated());
+  /** Forgets replaced channels that have terminated. */
+  void pruneTerminated() {
+    live.removeIf(pc -> pc.isRetired() && pc.channel.isTerminated());
   }
 
   /** Sets the round-robin position to slot {@code index}, to exercise its wrap to slot 0. */
   void setRoundRobinPosition(int index) {
     picker.setPosition(index);
+  }
+
+  /** The channel the strategy would choose, without counting anything. */
+  PooledChannel pickChannel() {
+    return picker.pick();
   }
 
   /**
@@ -279,25 +280,32 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
 
   /** A snapshot of the pool's channels and counters. */
   public PoolStats stats() {
-    List<PoolStats.ChannelStats> list = new ArrayList<>(size);
-    for (int i = 0; i < size; i++) {
-      PooledChannel pc = channels.get(i);
+    List<PoolStats.ChannelStats> list = new ArrayList<>(slots.length);
+    for (Slot slot : slots) {
+      PooledChannel pc = slot.current();
       ConnectivityState state = pc.refreshState();
-      list.add(new PoolStats.ChannelStats(i, pc.target, state, healthChecker.healthOf(pc), pc.inFlight.get(),
-          picks[i].sum(), callsOk[i].sum(), callsFailed[i].sum()));
+      list.add(new PoolStats.ChannelStats(slot.index, slot.target, state, healthChecker.healthOf(pc),
+          pc.inFlight(), slot.picks.sum(), slot.callsOk.sum(), slot.callsFailed.sum(), slot.callsAbandoned.sum(),
+          slot.replacements()));
     }
-    int stillDraining = 0;
-    for (PooledChannel pc : draining) {
-      if (!pc.channel.isTerminated()) {
-        stillDraining++;
+    int draining = 0;
+    int drainingInFlight = 0;
+    long reconnects = 0;
+    for (Slot slot : slots) {
+      reconnects += slot.replacements();
+    }
+    for (PooledChannel pc : live) {
+      if (pc.isRetired() && !pc.channel.isTerminated()) {
+        draining++;
+        drainingInFlight += pc.inFlight();
       }
     }
-    return new PoolStats(list, reconnects.sum(), picker.noHealthyFallbacks(), stillDraining);
+    return new PoolStats(list, reconnects, picker.noHealthyFallbacks(), draining, drainingInFlight);
   }
 
   /** Number of channels. */
   public int size() {
-    return size;
+    return slots.length;
   }
 
   public PoolConfig config() {
@@ -307,22 +315,34 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
   /** The authority of the first channel (all channels share it unless the config lists several targets). */
   @Override
   public String authority() {
-    return channels.get(0).channel.authority();
+    return slots[0].current().channel.authority();
   }
 
+  // ---------------------------------------------------------------- ManagedChannel state contract
+
   /**
-   * The pool's aggregate state: SHUTDOWN once shut down, else READY if any channel is, else CONNECTING, IDLE
-   * or TRANSIENT_FAILURE in that order.
+   * The pool's combined state, from the states gRPC last reported for each channel: SHUTDOWN once shut down,
+   * else READY if any channel is, else CONNECTING, IDLE or TRANSIENT_FAILURE in that order. With
+   * {@code requestConnection}, every IDLE channel is asked to connect.
    */
   @Override
   public ConnectivityState getState(boolean requestConnection) {
+    if (requestConnection && !shutdown) {
+      for (Slot slot : slots) {
+        slot.current().channel.getState(true);
+      }
+    }
+    return combinedState();
+  }
+
+  private ConnectivityState combinedState() {
     if (shutdown) {
       return ConnectivityState.SHUTDOWN;
     }
     boolean connecting = false;
     boolean idle = false;
-    for (int i = 0; i < size; i++) {
-      ConnectivityState s = channels.get(i).channel.getState(requestConnection);
+    for (PooledChannel pc : picker.snapshot().all) {
+      ConnectivityState s = pc.state();
       if (s == ConnectivityState.READY) {
         return s;
       }
@@ -333,10 +353,65 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
         : idle ? ConnectivityState.IDLE : ConnectivityState.TRANSIENT_FAILURE;
   }
 
+  /**
+   * Runs {@code callback} once, when {@link #getState} would return something other than {@code source}: at
+   * once on this thread if it already would, else on the thread that sees the change (a gRPC callback thread,
+   * or the one calling {@link #shutdown()}), so it must be quick. Like a channel's, a watcher fires once; watch
+   * again from the callback to follow further changes. Nothing fires after SHUTDOWN.
+   */
+  @Override
+  public void notifyWhenStateChanged(ConnectivityState source, Runnable callback) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(callback, "callback");
+    synchronized (stateWatchers) {
+      if (combinedState() == source) {
+        stateWatchers.add(new StateWatcher(source, callback));
+        return;
+      }
+    }
+    callback.run();
+  }
+
+  private void fireStateWatchers() {
+    List<Runnable> due = new ArrayList<>();
+    synchronized (stateWatchers) {
+      if (stateWatchers.isEmpty()) {
+        return;
+      }
+      ConnectivityState now = combinedState();
+      stateWatchers.removeIf(w -> {
+        if (w.source() != now) {
+          due.add(w.callback());
+          return true;
+        }
+        return false;
+      });
+    }
+    for (Runnable callback : due) {
+      try {
+        callback.run();
+      } catch (RuntimeException e) {
+        logger.log(Level.WARNING, "ChannelPool state watcher failed", e);
+      }
+    }
+  }
+
+  /** Resets the reconnect backoff of every channel, so those waiting to retry a connection retry now. */
   @Override
   public void resetConnectBackoff() {
-    for (int i = 0; i < size; i++) {
-      channels.get(i).channel.resetConnectBackoff();
+    for (Slot slot : slots) {
+      slot.current().channel.resetConnectBackoff();
+    }
+  }
+
+  /**
+   * Moves every channel to IDLE, closing its connection once its calls are done; the next call on a channel
+   * connects it again.
+   */
+  @Override
+  public void enterIdle() {
+    for (Slot slot : slots) {
+      slot.current().channel.enterIdle();
     }
   }
 
@@ -350,12 +425,10 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
   public ChannelPool shutdown() {
     shutdown = true;
     maintenance.stop();
-    for (int i = 0; i < size; i++) {
-      channels.get(i).channel.shutdown();
-    }
-    for (PooledChannel pc : draining) {
+    for (PooledChannel pc : live) {
       pc.channel.shutdown();
     }
+    fireStateWatchers();
     return this;
   }
 
@@ -363,10 +436,7 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
   @Override
   public ChannelPool shutdownNow() {
     shutdown();
-    for (int i = 0; i < size; i++) {
-      channels.get(i).channel.shutdownNow();
-    }
-    for (PooledChannel pc : draining) {
+    for (PooledChannel pc : live) {
       pc.channel.shutdownNow();
     }
     return this;
@@ -383,12 +453,7 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
     if (!shutdown || !maintenance.isTerminated()) {
       return false;
     }
-    for (int i = 0; i < size; i++) {
-      if (!channels.get(i).channel.isTerminated()) {
-        return false;
-      }
-    }
-    for (PooledChannel pc : draining) {
+    for (PooledChannel pc : live) {
       if (!pc.channel.isTerminated()) {
         return false;
       }
@@ -402,12 +467,7 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
     if (!maintenance.awaitTermination(deadline - System.nanoTime())) {
       return false;
     }
-    for (int i = 0; i < size; i++) {
-      if (!channels.get(i).channel.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-        return false;
-      }
-    }
-    for (PooledChannel pc : draining) {
+    for (PooledChannel pc : live) {
       if (!pc.channel.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
         return false;
       }
@@ -417,29 +477,44 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
 
   /**
    * Shuts down, waits up to {@code closeTimeout} for calls in flight to finish, then cancels what is left
-   * and waits briefly for termination. Idempotent; after it returns no thread of the pool is running.
-   * An interrupt forces the shutdown at once and is preserved.
+   * and waits up to 5 more seconds for termination. Idempotent; when it returns, no thread of the pool is
+   * running (unless a channel ignored even the forced shutdown, which is logged). An interrupt skips the
+   * graceful wait; the forced wait still happens and the interrupt flag is restored afterwards.
    */
   @Override
   public void close() {
     shutdown();
+    boolean interrupted = false;
     try {
       if (awaitTermination(config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
         return;
       }
-      shutdownNow();
-      if (!awaitTermination(FORCED_TERMINATION_WAIT_NANOS, TimeUnit.NANOSECONDS)) {
-        logger.log(Level.WARNING, "ChannelPool channels did not terminate after shutdownNow");
-      }
     } catch (InterruptedException e) {
-      shutdownNow();
-      Thread.currentThread().interrupt();
+      interrupted = true;
+    }
+    shutdownNow();
+    long deadline = System.nanoTime() + FORCED_TERMINATION_WAIT_NANOS;
+    try {
+      while (true) {
+        try {
+          if (!awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+            logger.log(Level.WARNING, "ChannelPool channels did not terminate after shutdownNow");
+          }
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
   @Override
   public String toString() {
-    return "ChannelPool{size=" + size + ", strategy=" + config.pickStrategy() + ", targets=" + config.targets()
-        + ", shutdown=" + shutdown + '}';
+    return "ChannelPool{size=" + slots.length + ", strategy=" + config.pickStrategy() + ", targets="
+        + config.targets() + ", shutdown=" + shutdown + '}';
   }
 }

@@ -4,6 +4,7 @@ import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
@@ -24,6 +25,8 @@ final class FailingCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
 
   @Override
   public void start(Listener<RespT> listener, Metadata headers) {
+    Objects.requireNonNull(listener, "observer");
+    Objects.requireNonNull(headers, "headers");
     Runnable close = () -> listener.onClose(status, new Metadata());
     if (executor != null) {
       executor.execute(close);

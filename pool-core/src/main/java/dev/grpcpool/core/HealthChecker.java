@@ -1,5 +1,6 @@
 package dev.grpcpool.core;
 
+import dev.grpcpool.core.PoolStats.Health;
 import io.grpc.ConnectivityState;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -21,17 +22,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>This class is thread-safe.
  */
-public final class HealthChecker {
-
-  /** Health of one channel. */
-  public enum Health { HEALTHY, UNHEALTHY, UNKNOWN }
+final class HealthChecker {
 
   private final String serviceName;
   private final long timeoutNanos;
   private final HealthCheckRequest request;
+  /** Told when a check's answer changes a channel's health, so the pick snapshot is rebuilt. */
+  private final Runnable onHealthChange;
 
-  HealthChecker(String serviceName, Duration timeout) {
+  HealthChecker(String serviceName, Duration timeout, Runnable onHealthChange) {
     this.serviceName = serviceName;
+    this.onHealthChange = onHealthChange;
     this.timeoutNanos = timeout.toNanos();
     this.request = serviceName == null ? null : HealthCheckRequest.newBuilder().setService(serviceName).build();
   }
@@ -53,22 +54,6 @@ public final class HealthChecker {
     return pc.checkedHealth();
   }
 
-  /**
-   * Whether HEALTHY_FIRST may pick the channel: READY or IDLE, not failing its health check, not shut
-   * down. A few volatile reads; no allocation.
-   */
-  boolean isPickable(PooledChannel pc) {
-    ConnectivityState state = pc.state();
-    if (state != ConnectivityState.READY && state != ConnectivityState.IDLE) {
-      return false;
-    }
-    if (serviceName != null && pc.checkedHealth() == Health.UNHEALTHY) {
-      return false;
-    }
-    // The cached state lags a shutdown() by one callback; the channel's own flag does not.
-    return !pc.channel.isShutdown();
-  }
-
   /** Starts a check of the channel unless one is running or no health service is configured. */
   void check(PooledChannel pc) {
     if (serviceName == null || !pc.checkRunning.compareAndSet(false, true)) {
@@ -77,31 +62,39 @@ public final class HealthChecker {
     try {
       HealthGrpc.newStub(pc.channel)
           .withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS)
-          .check(request, new Observer(pc));
+          .check(request, new Observer(pc, this));
     } catch (RuntimeException e) {
       // A channel shut down under us rejects the call synchronously on some transports.
-      pc.checkedHealth(Health.UNHEALTHY);
+      record(pc, Health.UNHEALTHY);
       pc.checkRunning.set(false);
+    }
+  }
+
+  private void record(PooledChannel pc, Health health) {
+    if (pc.checkedHealth(health)) {
+      onHealthChange.run();
     }
   }
 
   private static final class Observer implements StreamObserver<HealthCheckResponse> {
     private final PooledChannel pc;
+    private final HealthChecker checker;
 
-    Observer(PooledChannel pc) {
+    Observer(PooledChannel pc, HealthChecker checker) {
       this.pc = pc;
+      this.checker = checker;
     }
 
     @Override
     public void onNext(HealthCheckResponse response) {
-      pc.checkedHealth(response.getStatus() == HealthCheckResponse.ServingStatus.SERVING
+      checker.record(pc, response.getStatus() == HealthCheckResponse.ServingStatus.SERVING
           ? Health.HEALTHY : Health.UNHEALTHY);
     }
 
     @Override
     public void onError(Throwable t) {
       Status status = Status.fromThrowable(t);
-      pc.checkedHealth(status.getCode() == Status.Code.UNIMPLEMENTED ? Health.UNKNOWN : Health.UNHEALTHY);
+      checker.record(pc, status.getCode() == Status.Code.UNIMPLEMENTED ? Health.UNKNOWN : Health.UNHEALTHY);
       pc.checkRunning.set(false);
     }
 

@@ -15,7 +15,8 @@ import java.util.logging.Logger;
 /**
  * The background side of a {@link ChannelPool}, on one named daemon thread: the periodic health pass,
  * jittered replacement of failed channels, the {@code maxChannelAge} refresh, and the graceful shutdown of
- * replaced channels.
+ * replaced channels. A replacement is built, swapped into its slot, published to the pick snapshot, and only
+ * then is the old channel retired.
  *
  * <p>Health pass, every {@code healthCheckInterval}: re-reads each channel's state; starts a grpc.health.v1
  * check when a health service is configured (a check makes an IDLE channel connect, so such a pool keeps its
@@ -26,17 +27,15 @@ import java.util.logging.Logger;
  * being rebuilt (which would only add connection churn to an outage). Replacements are spread over half an
  * interval with random jitter.
  *
- * <p>A replaced channel lingers briefly (a thread may have picked it just before the swap), then shuts down
- * gracefully as soon as no picked call is still unstarted; it is forced down after {@link #RETIRE_FORCE_NANOS}
- * at the latest, in case a caller created a call and never started or cancelled it.
+ * <p>A retired channel takes no new calls (a thread that read the old snapshot picks again) and shuts down
+ * gracefully as soon as no picked call is still unstarted, so its running calls finish; it is shut down after
+ * {@link #RETIRE_FORCE_NANOS} at the latest, in case a caller keeps a created call unstarted that long.
  *
  * <p>This class is thread-safe.
  */
 final class PoolMaintenance {
 
   private static final Logger logger = Logger.getLogger(PoolMaintenance.class.getName());
-  /** Time a replaced channel stays open after the swap for callers that picked it just before. */
-  static final long RETIRE_LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** Upper bound on waiting for unstarted calls on a replaced channel. */
   static final long RETIRE_FORCE_NANOS = TimeUnit.SECONDS.toNanos(30);
   /** Each channel lives between (1 - AGE_JITTER) and 1 times maxChannelAge. */
@@ -65,8 +64,8 @@ final class PoolMaintenance {
     // The first pass comes early so health checks answer soon after the channels connect.
     long firstDelay = Math.min(intervalNanos, TimeUnit.MILLISECONDS.toNanos(100));
     scheduler.scheduleWithFixedDelay(this::healthPass, firstDelay, intervalNanos, TimeUnit.NANOSECONDS);
-    for (int i = 0; i < pool.size(); i++) {
-      channelAdded(pool.current(i), true);
+    for (Slot slot : pool.slots()) {
+      channelAdded(slot.current(), true);
     }
   }
 
@@ -83,14 +82,16 @@ final class PoolMaintenance {
     if (pool.isShutdown()) {
       return;
     }
-    pool.pruneDraining();
+    pool.pruneTerminated();
     long now = System.nanoTime();
     long graceNanos = config.transientFailureGrace().toNanos();
     int failing = 0;
     List<PooledChannel> shutDown = new ArrayList<>();
     List<PooledChannel> failedPastGrace = new ArrayList<>();
-    for (int i = 0; i < pool.size(); i++) {
-      PooledChannel pc = pool.current(i);
+    boolean stateChanged = false;
+    for (Slot slot : pool.slots()) {
+      PooledChannel pc = slot.current();
+      ConnectivityState before = pc.state();
       ConnectivityState state = pc.refreshState();
       if (state == ConnectivityState.SHUTDOWN) {
         failing++;
@@ -104,6 +105,11 @@ final class PoolMaintenance {
       } else {
         pool.healthChecker().check(pc);
       }
+      stateChanged |= state != before;
+    }
+    if (stateChanged) {
+      // A missed or late state callback must not leave the pick snapshot stale for longer than one pass.
+      pool.channelsChanged();
     }
     for (PooledChannel pc : shutDown) {
       scheduleReplacement(pc, "channel was shut down", false);
@@ -133,7 +139,7 @@ final class PoolMaintenance {
     boolean scheduled = schedule(() -> {
       ConnectivityState state = pc.refreshState();
       if (state == ConnectivityState.SHUTDOWN || pc.isFailing()) {
-        pool.replace(pc, reason);
+        replace(pc, reason);
       }
       pc.replacementScheduled.set(false);
     }, jitter);
@@ -150,7 +156,7 @@ final class PoolMaintenance {
     }
     long delay = ageDelayNanos(maxAge.toNanos(), pc.index, pool.size(), firstGeneration,
         ThreadLocalRandom.current());
-    schedule(() -> pool.replace(pc, "reached maxChannelAge"), delay);
+    schedule(() -> replace(pc, "reached maxChannelAge"), delay);
   }
 
   /**
@@ -165,28 +171,50 @@ final class PoolMaintenance {
     return Math.max(1, (long) (maxAgeNanos * (1.0 - AGE_JITTER * fraction)));
   }
 
-  /** Starts the graceful shutdown of a channel that has left the pool, after the linger. */
-  void retire(PooledChannel old) {
-    boolean scheduled = schedule(() -> {
-      old.markRetired();
-      if (old.unstarted.get() == 0) {
-        old.shutdownOnce();
-      }
-    }, RETIRE_LINGER_NANOS);
-    scheduled &= schedule(old::shutdownOnce, RETIRE_LINGER_NANOS + RETIRE_FORCE_NANOS);
-    if (!scheduled) {
-      // The pool is shutting down; it shuts the draining channels down itself.
-      old.markRetired();
-      old.shutdownOnce();
+  /**
+   * Swaps a new channel, built from the full config, into {@code old}'s slot, publishes it to the pick
+   * snapshot, then retires {@code old}. Returns false if the pool is shut down, the slot holds another channel
+   * by now, or the new channel cannot be built. Runs on the maintenance thread.
+   */
+  boolean replace(PooledChannel old, String reason) {
+    Slot slot = old.slot;
+    if (pool.isShutdown() || slot.current() != old) {
+      return false;
     }
+    PooledChannel fresh;
+    try {
+      fresh = pool.newChannel(slot);
+    } catch (RuntimeException e) {
+      logger.log(Level.WARNING, "Could not build a replacement for channel " + slot.index + " (" + reason + ")", e);
+      return false;
+    }
+    if (fresh == null) {
+      return false;
+    }
+    if (!slot.swap(old, fresh)) {
+      fresh.channel.shutdownNow();
+      return false;
+    }
+    pool.channelsChanged();
+    logger.log(Level.FINE, "Replaced channel {0} to {1}: {2}", new Object[] {slot.index, slot.target, reason});
+    retire(old);
+    channelAdded(fresh, false);
+    return true;
   }
 
-  /** Shuts down a retired channel whose last unstarted call just started, on the maintenance thread. */
-  void shutdownRetired(PooledChannel pc) {
-    try {
-      scheduler.execute(pc::shutdownOnce);
-    } catch (RejectedExecutionException poolShuttingDown) {
-      pc.shutdownOnce();
+  /**
+   * Retires a channel that has left its slot: it shuts down gracefully once its last picked call has started
+   * (on the maintenance thread), or after {@link #RETIRE_FORCE_NANOS} at the latest.
+   */
+  private void retire(PooledChannel old) {
+    old.retire(() -> {
+      if (!schedule(old::shutdownOnce, 0)) {
+        // The pool is shutting down; shut it down on this thread.
+        old.shutdownOnce();
+      }
+    });
+    if (!schedule(old::shutdownOnce, RETIRE_FORCE_NANOS)) {
+      old.shutdownOnce();
     }
   }
 

@@ -1,109 +1,66 @@
 package dev.grpcpool.core;
 
 import io.grpc.ConnectivityState;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A snapshot of a {@link ChannelPool}: how many channels are in each connectivity state and health, how many
- * were replaced, and per channel its state, calls in flight, picks and completed calls.
+ * A snapshot of a {@link ChannelPool}: per slot its channel's state, health and calls in flight, and the calls
+ * counted on the slot over the pool's life; pool-wide the channels replaced, the picks that found no healthy
+ * channel, and the replaced channels still draining with their calls.
  *
  * <p>Counts are read one after another without a lock, so a snapshot taken under load is close to, not
- * exactly, one instant. Counters are cumulative since the pool was created.
+ * exactly, one instant. Cumulative counts run from the pool's creation.
  *
- * <p>This class is immutable and thread-safe.
+ * @param channels per slot, in index order
+ * @param reconnects channels replaced so far (failed, shut down or aged out)
+ * @param noHealthyFallbacks picks by HEALTHY_FIRST (or {@code getHealthy()} views) that found no healthy channel
+ *     and chose among all channels not shut down
+ * @param draining replaced channels not yet terminated
+ * @param drainingInFlight calls still running on those replaced channels
  */
-public final class PoolStats {
+public record PoolStats(
+    List<ChannelStats> channels, long reconnects, long noHealthyFallbacks, int draining, int drainingInFlight) {
 
   /**
-   * One channel slot of the pool. Picks and completed calls count over the slot's lifetime, across
-   * replacements; state, health and in-flight are those of the slot's current channel.
-   *
-   * <p>Immutable and thread-safe.
+   * Health of a channel: from its connectivity state alone, or with a health service configured, from its
+   * last grpc.health.v1 answer as well. TRANSIENT_FAILURE and SHUTDOWN are UNHEALTHY whatever a check said.
+   * Without a health service READY is HEALTHY, IDLE and CONNECTING UNKNOWN; with one, a channel is UNKNOWN
+   * until its first answer, HEALTHY for SERVING, UNHEALTHY for any other answer or a failed check, and UNKNOWN
+   * again if the server has no health service (UNIMPLEMENTED).
    */
-  public static final class ChannelStats {
-    private final int index;
-    private final String target;
-    private final ConnectivityState state;
-    private final HealthChecker.Health health;
-    private final int inFlight;
-    private final long picks;
-    private final long callsOk;
-    private final long callsFailed;
+  public enum Health { HEALTHY, UNHEALTHY, UNKNOWN }
 
-    ChannelStats(int index, String target, ConnectivityState state, HealthChecker.Health health,
-        int inFlight, long picks, long callsOk, long callsFailed) {
-      this.index = index;
-      this.target = Objects.requireNonNull(target, "target");
-      this.state = Objects.requireNonNull(state, "state");
-      this.health = Objects.requireNonNull(health, "health");
-      this.inFlight = inFlight;
-      this.picks = picks;
-      this.callsOk = callsOk;
-      this.callsFailed = callsFailed;
-    }
-
-    public int index() {
-      return index;
-    }
-
-    public String target() {
-      return target;
-    }
-
-    public ConnectivityState state() {
-      return state;
-    }
-
-    public HealthChecker.Health health() {
-      return health;
-    }
-
-    /** Calls picked for this channel and not yet closed (including picked but not started). */
-    public int inFlight() {
-      return inFlight;
-    }
-
-    /** Calls through the pool that picked this slot ({@code pick}, {@code get} and {@code getHealthy} are not counted). */
-    public long picks() {
-      return picks;
-    }
-
-    /** Calls through the pool on this slot that closed with OK. */
-    public long callsOk() {
-      return callsOk;
-    }
-
-    /** Calls through the pool on this slot that closed with any other status, or were cancelled. */
-    public long callsFailed() {
-      return callsFailed;
+  /**
+   * One slot of the pool. State, health and in-flight are those of the slot's current channel; picks and closed
+   * calls count over the slot's life, across replacements.
+   *
+   * @param inFlight calls picked on the current channel and not yet closed (including picked but not started)
+   * @param picks calls through the pool that picked this slot (calls on a {@code get()} view included)
+   * @param callsOk calls that closed with OK
+   * @param callsFailed calls that closed with any other status, or were cancelled
+   * @param callsAbandoned calls created, then dropped without {@code start} or {@code cancel}; released once the
+   *     garbage collector found them unreachable
+   * @param replacements times the slot got a new channel
+   */
+  public record ChannelStats(int index, String target, ConnectivityState state, Health health, int inFlight,
+      long picks, long callsOk, long callsFailed, long callsAbandoned, long replacements) {
+    public ChannelStats {
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(state, "state");
+      Objects.requireNonNull(health, "health");
     }
 
     @Override
     public String toString() {
       return "#" + index + " " + target + " " + state + " " + health + " inFlight=" + inFlight
-          + " picks=" + picks + " ok=" + callsOk + " failed=" + callsFailed;
+          + " picks=" + picks + " ok=" + callsOk + " failed=" + callsFailed + " abandoned=" + callsAbandoned
+          + " replacements=" + replacements;
     }
   }
 
-  private final List<ChannelStats> channels;
-  private final long reconnects;
-  private final long noHealthyFallbacks;
-  private final int draining;
-  private final int[] byState = new int[ConnectivityState.values().length];
-  private final int[] byHealth = new int[HealthChecker.Health.values().length];
-
-  PoolStats(List<ChannelStats> channels, long reconnects, long noHealthyFallbacks, int draining) {
-    this.channels = Collections.unmodifiableList(new ArrayList<>(channels));
-    this.reconnects = reconnects;
-    this.noHealthyFallbacks = noHealthyFallbacks;
-    this.draining = draining;
-    for (ChannelStats c : this.channels) {
-      byState[c.state().ordinal()]++;
-      byHealth[c.health().ordinal()]++;
-    }
+  public PoolStats {
+    channels = List.copyOf(channels);
   }
 
   public int total() {
@@ -111,64 +68,96 @@ public final class PoolStats {
   }
 
   public int ready() {
-    return byState[ConnectivityState.READY.ordinal()];
+    return count(ConnectivityState.READY);
   }
 
   public int connecting() {
-    return byState[ConnectivityState.CONNECTING.ordinal()];
+    return count(ConnectivityState.CONNECTING);
   }
 
   public int idle() {
-    return byState[ConnectivityState.IDLE.ordinal()];
+    return count(ConnectivityState.IDLE);
   }
 
   public int transientFailure() {
-    return byState[ConnectivityState.TRANSIENT_FAILURE.ordinal()];
+    return count(ConnectivityState.TRANSIENT_FAILURE);
   }
 
   public int shutdown() {
-    return byState[ConnectivityState.SHUTDOWN.ordinal()];
+    return count(ConnectivityState.SHUTDOWN);
   }
 
   public int healthy() {
-    return byHealth[HealthChecker.Health.HEALTHY.ordinal()];
+    return count(Health.HEALTHY);
   }
 
   public int unhealthy() {
-    return byHealth[HealthChecker.Health.UNHEALTHY.ordinal()];
+    return count(Health.UNHEALTHY);
   }
 
   public int unknown() {
-    return byHealth[HealthChecker.Health.UNKNOWN.ordinal()];
+    return count(Health.UNKNOWN);
   }
 
-  /** Channels replaced so far (failed, shut down or aged out). */
-  public long reconnects() {
-    return reconnects;
-  }
-
-  /** Times {@code getHealthy} (or HEALTHY_FIRST) found no healthy channel and fell back to round robin. */
-  public long noHealthyFallbacks() {
-    return noHealthyFallbacks;
-  }
-
-  /** Replaced channels still finishing their calls before they terminate. */
-  public int draining() {
-    return draining;
-  }
-
-  /** Calls in flight over all channels. */
+  /** Calls in flight on every channel, replaced ones still draining included. */
   public int inFlight() {
-    int sum = 0;
+    int sum = drainingInFlight;
     for (ChannelStats c : channels) {
       sum += c.inFlight();
     }
     return sum;
   }
 
-  /** Per channel, in index order. */
-  public List<ChannelStats> channels() {
-    return channels;
+  /** Picks over all slots. */
+  public long picks() {
+    long sum = 0;
+    for (ChannelStats c : channels) {
+      sum += c.picks();
+    }
+    return sum;
+  }
+
+  /** Calls closed with OK over all slots. */
+  public long callsOk() {
+    long sum = 0;
+    for (ChannelStats c : channels) {
+      sum += c.callsOk();
+    }
+    return sum;
+  }
+
+  /** Calls closed with another status or cancelled, over all slots. */
+  public long callsFailed() {
+    long sum = 0;
+    for (ChannelStats c : channels) {
+      sum += c.callsFailed();
+    }
+    return sum;
+  }
+
+  /** Calls dropped unstarted, over all slots. */
+  public long callsAbandoned() {
+    long sum = 0;
+    for (ChannelStats c : channels) {
+      sum += c.callsAbandoned();
+    }
+    return sum;
+  }
+
+  private int count(ConnectivityState state) {
+    int n = 0;
+    for (ChannelStats c : channels) {
+      n += c.state() == state ? 1 : 0;
+    }
+    return n;
+  }
+
+  private int count(Health health) {
+    int n = 0;
+    for (ChannelStats c : channels) {
+      n += c.health() == health ? 1 : 0;
+    }
+    return n;
   }
 
   @Override
@@ -176,7 +165,7 @@ public final class PoolStats {
     return "PoolStats{total=" + total() + ", ready=" + ready() + ", connecting=" + connecting()
         + ", idle=" + idle() + ", transientFailure=" + transientFailure() + ", shutdown=" + shutdown()
         + ", healthy=" + healthy() + ", unhealthy=" + unhealthy() + ", unknown=" + unknown()
-        + ", reconnects=" + reconnects + ", noHealthyFallbacks=" + noHealthyFallbacks
-        + ", draining=" + draining + ", channels=" + channels + '}';
+        + ", inFlight=" + inFlight() + ", reconnects=" + reconnects + ", noHealthyFallbacks=" + noHealthyFallbacks
+        + ", draining=" + draining + ", drainingInFlight=" + drainingInFlight + ", channels=" + channels + '}';
   }
 }

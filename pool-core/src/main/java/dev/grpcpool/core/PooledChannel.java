@@ -1,5 +1,6 @@
 package dev.grpcpool.core;
 
+import dev.grpcpool.core.PoolStats.Health;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -7,25 +8,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * One channel of a {@link ChannelPool} with what the pool tracks about it: its connectivity state (followed
- * with {@code notifyWhenStateChanged} so picks read a volatile instead of asking the channel), its last health
- * check result and its calls in flight.
+ * One channel of a {@link ChannelPool} and everything the pool tracks about it: its connectivity state (followed
+ * with {@code notifyWhenStateChanged}, so nothing on the pick path asks the channel), its last health check
+ * result, and its calls. A call talks only to its channel: {@link #retain()} when picked, {@link #started()}
+ * once it has started (or failed to), {@link #closed(boolean)} or {@link #abandoned()} exactly once at its end;
+ * those add to the {@link Slot}'s lifetime counters too.
  *
- * <p>Two counters per channel: {@code inFlight} counts calls from pick until they close; {@code unstarted}
- * counts calls picked but not yet started. A replaced channel is only shut down once {@code unstarted} is zero,
- * because a gRPC channel fails calls started after {@code shutdown()} even if they were created before it.
+ * <p>Two counts per channel: {@code inFlight}, calls from pick until they close; {@code unstarted}, calls picked
+ * and not yet started. A retired channel shuts down once {@code unstarted} is zero, because a gRPC channel fails
+ * calls started after {@code shutdown()} even if they were created before it. Retiring and retaining race
+ * safely: {@link #retain()} raises {@code unstarted} and then reads {@code retired}; {@link #retire} sets
+ * {@code retired} and then reads {@code unstarted}; whichever comes second sees the other.
  *
  * <p>This class is thread-safe.
  */
 final class PooledChannel {
 
+  final Slot slot;
   final int index;
   final String target;
   final ManagedChannel channel;
-  /** Calls picked and not yet closed. Read by LEAST_IN_FLIGHT and POWER_OF_TWO_CHOICES. */
-  final AtomicInteger inFlight = new AtomicInteger();
-  /** Calls picked and not yet started (or cancelled). Gates the graceful shutdown of a retired channel. */
-  final AtomicInteger unstarted = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger unstarted = new AtomicInteger();
   /** Held while a grpc.health.v1 check runs, so at most one runs per channel. */
   final AtomicBoolean checkRunning = new AtomicBoolean();
   /** Set while a replacement of this channel is scheduled, so health passes do not queue it twice. */
@@ -39,18 +43,89 @@ final class PooledChannel {
    */
   private volatile boolean failing;
   private volatile long failingSinceNanos;
-  private volatile HealthChecker.Health checkedHealth = HealthChecker.Health.UNKNOWN;
-  /** Set when the channel has left the pool and waits for its unstarted calls before shutting down. */
+  private volatile Health checkedHealth = Health.UNKNOWN;
+  /** Set when the channel has left its slot; it shuts down once no picked call is unstarted. */
   private volatile boolean retired;
+  private volatile Runnable onDrained;
 
   private final Runnable onStateChange = this::onStateChange;
   private volatile Consumer<PooledChannel> stateListener;
 
-  PooledChannel(int index, String target, ManagedChannel channel) {
-    this.index = index;
-    this.target = target;
+  PooledChannel(Slot slot, ManagedChannel channel) {
+    this.slot = slot;
+    this.index = slot.index;
+    this.target = slot.target;
     this.channel = channel;
   }
+
+  // ---------------------------------------------------------------- calls
+
+  /**
+   * Counts a picked call: in flight, unstarted and a pick of the slot. False, with nothing counted, if the
+   * channel was retired meanwhile (the caller picks again from the new snapshot).
+   */
+  boolean retain() {
+    unstarted.incrementAndGet();
+    if (retired) {
+      started();
+      return false;
+    }
+    inFlight.incrementAndGet();
+    slot.picks.increment();
+    return true;
+  }
+
+  /** The call has started (or failed to, or was cancelled first): a retired channel may now shut down. */
+  void started() {
+    if (unstarted.decrementAndGet() == 0 && retired) {
+      Runnable drained = onDrained;
+      if (drained != null) {
+        drained.run();
+      }
+    }
+  }
+
+  /** The call has closed; counted once per retained call. */
+  void closed(boolean ok) {
+    inFlight.decrementAndGet();
+    (ok ? slot.callsOk : slot.callsFailed).increment();
+  }
+
+  /**
+   * The call was never started nor cancelled and became unreachable: its counts are released without counting
+   * it as a closed call.
+   */
+  void abandoned() {
+    inFlight.decrementAndGet();
+    slot.callsAbandoned.increment();
+    started();
+  }
+
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  int unstarted() {
+    return unstarted.get();
+  }
+
+  /**
+   * Marks the channel as out of its slot; {@code onDrained} runs (on the thread of the last call to start) once
+   * no picked call is unstarted, or here at once if none is.
+   */
+  void retire(Runnable onDrained) {
+    this.onDrained = onDrained;
+    retired = true;
+    if (unstarted.get() == 0) {
+      onDrained.run();
+    }
+  }
+
+  boolean isRetired() {
+    return retired;
+  }
+
+  // ---------------------------------------------------------------- state and health
 
   /** Starts connecting and following the channel's state; {@code listener} hears of every change. */
   void startWatching(Consumer<PooledChannel> listener) {
@@ -110,20 +185,15 @@ final class PooledChannel {
     return failingSinceNanos;
   }
 
-  HealthChecker.Health checkedHealth() {
+  Health checkedHealth() {
     return checkedHealth;
   }
 
-  void checkedHealth(HealthChecker.Health health) {
-    this.checkedHealth = health;
-  }
-
-  boolean isRetired() {
-    return retired;
-  }
-
-  void markRetired() {
-    retired = true;
+  /** Records a health check's answer; true if it differs from the previous one. */
+  boolean checkedHealth(Health health) {
+    Health before = checkedHealth;
+    checkedHealth = health;
+    return before != health;
   }
 
   /** Shuts the channel down gracefully, once; returns whether this call did it. */
@@ -133,11 +203,6 @@ final class PooledChannel {
       return true;
     }
     return false;
-  }
-
-  /** Asks an IDLE channel to connect, so the call about to use it does not wait for that alone. */
-  void requestConnection() {
-    channel.getState(true);
   }
 
   @Override

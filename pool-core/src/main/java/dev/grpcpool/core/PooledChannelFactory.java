@@ -29,16 +29,16 @@ final class PooledChannelFactory {
     this.config = config;
   }
 
-  /** A new, not yet connecting channel for slot {@code index}. */
-  PooledChannel create(int index) {
-    String target = config.targetFor(index);
+  /** A new, not yet connecting channel for {@code slot}. */
+  PooledChannel create(Slot slot) {
+    String target = slot.target;
     ManagedChannelBuilder<?> builder = config.channelBuilderFactory().newBuilder(target);
     if (builder == null) {
       throw new IllegalStateException("channelBuilderFactory returned null for target " + target);
     }
     apply(builder);
     ManagedChannel channel = builder.build();
-    return new PooledChannel(index, target, channel);
+    return new PooledChannel(slot, channel);
   }
 
   private void apply(ManagedChannelBuilder<?> builder) {

@@ -98,7 +98,7 @@ class ChannelPoolCallTest {
 
     PoolStats stats = pool.stats();
     assertThat(stats.channels()).allMatch(c -> c.inFlight() == 0);
-    assertThat(pool.current(0).unstarted.get() + pool.current(1).unstarted.get()).isZero();
+    assertThat(pool.current(0).unstarted() + pool.current(1).unstarted()).isZero();
     assertThat(stats.channels().stream().mapToLong(PoolStats.ChannelStats::callsFailed).sum()).isEqualTo(1);
     assertThat(backends.get(0).unaryCalls() + backends.get(1).unaryCalls()).isZero();
   }
@@ -131,7 +131,7 @@ class ChannelPoolCallTest {
 
     PoolStats.ChannelStats channel = pool.stats().channels().get(0);
     assertThat(channel.inFlight()).isZero();
-    assertThat(pool.current(0).unstarted.get()).isZero();
+    assertThat(pool.current(0).unstarted()).isZero();
     assertThat(channel.callsFailed()).isEqualTo(1);
     assertThat(channel.callsOk()).isEqualTo(1);
   }
@@ -219,11 +219,13 @@ class ChannelPoolCallTest {
     await().atMost(LONG_WAIT).until(() -> backends.get(0).held() == 1);
     PooledChannel old = pool.current(0);
 
-    assertThat(pool.replace(old, "test")).isTrue();
+    assertThat(pool.maintenance().replace(old, "test")).isTrue();
     assertThat(pool.current(0)).isNotSameAs(old);
     await().atMost(LONG_WAIT).until(old.channel::isShutdown);
     assertThat(old.channel.isTerminated()).as("old channel still serving its call").isFalse();
     assertThat(pool.stats().draining()).isEqualTo(1);
+    assertThat(pool.stats().drainingInFlight()).as("the held stream, still running on the old channel").isEqualTo(1);
+    assertThat(pool.stats().inFlight()).isEqualTo(1);
     SimpleServiceGrpc.newBlockingStub(pool).unaryRpc(request(""));
     backends.get(0).releaseHeld();
 
@@ -244,7 +246,7 @@ class ChannelPoolCallTest {
     SimpleServiceGrpc.newStub(pool).serverStreamingRpc(request("hold"), stream);
     await().atMost(LONG_WAIT).until(() -> backends.get(0).held() == 1);
     PooledChannel old = pool.current(0);
-    assertThat(pool.replace(old, "test")).isTrue();
+    assertThat(pool.maintenance().replace(old, "test")).isTrue();
 
     pool.shutdown();
 

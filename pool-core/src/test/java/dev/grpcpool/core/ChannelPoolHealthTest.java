@@ -37,7 +37,7 @@ class ChannelPoolHealthTest {
         .healthCheckTimeout(Duration.ofSeconds(10)));
     awaitAllReady(pool);
     await().atMost(LONG_WAIT).until(() -> pool.stats().healthy() == 2 && pool.stats().unhealthy() == 1);
-    assertThat(pool.stats().channels().get(1).health()).isEqualTo(HealthChecker.Health.UNHEALTHY);
+    assertThat(pool.stats().channels().get(1).health()).isEqualTo(PoolStats.Health.UNHEALTHY);
     SimpleServiceGrpc.SimpleServiceBlockingStub stub = SimpleServiceGrpc.newBlockingStub(pool);
 
     for (int i = 0; i < 60; i++) {
@@ -74,7 +74,7 @@ class ChannelPoolHealthTest {
         .healthCheckInterval(Duration.ofMillis(200)).healthCheckTimeout(Duration.ofSeconds(10)));
 
     await().atMost(LONG_WAIT).until(() -> pool.stats().unhealthy() == 1 && pool.stats().healthy() == 1);
-    assertThat(pool.stats().channels().get(0).health()).isEqualTo(HealthChecker.Health.UNHEALTHY);
+    assertThat(pool.stats().channels().get(0).health()).isEqualTo(PoolStats.Health.UNHEALTHY);
   }
 
   @Test
@@ -92,7 +92,7 @@ class ChannelPoolHealthTest {
     assertThat(backends.get(0).unaryCalls()).isEqualTo(20);
     PoolStats stats = pool.stats();
     assertThat(stats.channels().get(0).picks()).isZero();
-    assertThat(stats.channels().get(0).health()).isEqualTo(HealthChecker.Health.UNHEALTHY);
+    assertThat(stats.channels().get(0).health()).isEqualTo(PoolStats.Health.UNHEALTHY);
     assertThat(stats.transientFailure()).isEqualTo(1);
     assertThat(stats.noHealthyFallbacks()).isZero();
   }

@@ -91,7 +91,7 @@ class ChannelPoolNettyTest {
     ChannelPool pool = support.pool(PoolConfig.builder(backends.get(0).target()).size(3)
         .maxInboundMessageSize(1024));
     SimpleServiceGrpc.SimpleServiceBlockingStub stub = SimpleServiceGrpc.newBlockingStub(pool);
-    assertThat(pool.replace(pool.current(0), "test")).isTrue();
+    assertThat(pool.maintenance().replace(pool.current(0), "test")).isTrue();
 
     // Round robin over 3 channels with 2 calls per round: each channel serves 2 small and 2 large replies.
     for (int i = 0; i < 6; i++) {

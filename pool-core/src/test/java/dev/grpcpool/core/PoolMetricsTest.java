@@ -196,8 +196,7 @@ class PoolMetricsTest {
     call("hello");
 
     // A channel shut down behind the pool's back can never recover: the pool replaces it.
-    ManagedChannel victim = pool.get();
-    victim.shutdownNow();
+    pool.current(0).channel.shutdownNow();
 
     await().atMost(WAIT).untilAsserted(() ->
         assertThat(counter(registry, "grpc.pool.reconnects", Tags.empty())).isEqualTo(1));

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.grpcpool.bench.reliability.Traffic.Outcome;
 import dev.grpcpool.core.ChannelPool;
-import dev.grpcpool.core.HealthChecker;
+import dev.grpcpool.core.PoolStats;
 import dev.grpcpool.core.PickStrategy;
 import dev.grpcpool.server.BenchFleet;
 import dev.grpcpool.server.BenchServer;
@@ -53,7 +53,7 @@ class DegradedBackendFaultTest {
 
     long notServing = System.nanoTime();
     fleet.setServing(1, false);
-    await().atMost(WAIT).until(() -> pool.stats().channels().get(1).health() == HealthChecker.Health.UNHEALTHY);
+    await().atMost(WAIT).until(() -> pool.stats().channels().get(1).health() == PoolStats.Health.UNHEALTHY);
     long drained = System.nanoTime();
     traffic.awaitMoreCalls(MEASURED_CALLS);
     long serving = System.nanoTime();
@@ -102,7 +102,7 @@ class DegradedBackendFaultTest {
         String.format(Locale.ROOT, "ignored by design: it keeps %.0f%% of calls; no call fails", share * 100));
 
     assertThat(share).as("share of the NOT_SERVING backend").isGreaterThan(0.2);
-    assertThat(pool.stats().channels().get(1).health()).isEqualTo(HealthChecker.Health.HEALTHY);
+    assertThat(pool.stats().channels().get(1).health()).isEqualTo(PoolStats.Health.HEALTHY);
     assertThat(traffic.count(begin, Long.MAX_VALUE, o -> !o.ok())).isZero();
   }
 
