@@ -77,7 +77,7 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
       slots[i].view = new SlotView(slots[i]);
     }
     this.channelFactory = new PooledChannelFactory(config);
-    this.healthChecker = new HealthChecker(config.healthServiceName(), config.healthCheckTimeout(),
+    this.healthChecker = new HealthChecker(config.healthServiceName().orElse(null), config.healthCheckTimeout(),
         this::channelsChanged);
     this.picker = new ChannelPicker(config.pickStrategy(), healthChecker.usesHealthService(), size);
     this.maintenance = new PoolMaintenance(this, config, "grpcpool-" + POOL_IDS.incrementAndGet());

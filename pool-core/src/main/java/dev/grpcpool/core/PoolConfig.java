@@ -10,6 +10,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The settings of a {@link ChannelPool}: its targets, size, pick strategy, health checking and the channel
@@ -17,7 +19,10 @@ import java.util.Map;
  *
  * <p>Built with {@link #builder(String)} (every channel dials the same target, e.g. a DNS name or a
  * {@code static:///} list) or {@link #builder(List)} (channel <i>i</i> dials target <i>i</i> mod <i>n</i>).
- * {@link Builder#build()} checks every value and names the setting and its allowed range when one is out of it.
+ * Each setter checks its value at once and, when it is out of range, throws an {@link IllegalArgumentException}
+ * naming the setting, its range and the value; {@link Builder#build()} checks what involves several settings.
+ * Settings that can be off (health service, keepalive, channel age, default service config) are off through an
+ * explicit {@code disable…()} and read back as {@link Optional}, never as null.
  *
  * <p>Keepalive: the default is {@linkplain #DEFAULT_KEEPALIVE_TIME a ping after 5 minutes of silence, only
  * while calls are active}, which a grpc-java server with default settings accepts (it permits one ping every
@@ -28,37 +33,25 @@ import java.util.Map;
  */
 public final class PoolConfig {
 
-  /** Smallest and largest pool size {@link Builder#build()} accepts. */
+  /** Smallest and largest pool size. */
   public static final int MIN_SIZE = 1;
   public static final int MAX_SIZE = 1024;
+  /** gRPC clamps a shorter keepalive time to this; the pool rejects it instead of changing it silently. */
+  public static final Duration MIN_KEEPALIVE_TIME = Duration.ofSeconds(10);
+  /** Upper bound of every duration setting, far beyond any sensible value but safe from overflow. */
+  public static final Duration MAX_DURATION = Duration.ofDays(30);
 
-  public static final int DEFAULT_SIZE = 5;
-  public static final Duration DEFAULT_HEALTH_CHECK_INTERVAL = Duration.ofSeconds(30);
-  public static final Duration DEFAULT_HEALTH_CHECK_TIMEOUT = Duration.ofSeconds(1);
-  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   /**
    * Equal to a default grpc-java server's {@code permitKeepAliveTime} (5 minutes): the shortest interval such a
    * server accepts, so dead connections are still found without ever provoking {@code too_many_pings}.
    */
-  public static final Duration DEFAULT_KEEPALIVE_TIME = Duration.ofMinutes(5);
-  /** gRPC's own default ping-ack timeout. */
-  public static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(20);
-  /** A default grpc-java server counts any ping without active calls as abuse, so the default is off. */
-  public static final boolean DEFAULT_KEEPALIVE_WITHOUT_CALLS = false;
+  static final Duration DEFAULT_KEEPALIVE_TIME = Duration.ofMinutes(5);
   /**
    * The well-known pool article's keepalive: a ping every 10 seconds (gRPC's minimum), even without calls.
    * A server must opt in with {@code permitKeepAliveTime(10s)} and {@code permitKeepAliveWithoutCalls(true)};
    * a default server answers the third such ping with GOAWAY {@code too_many_pings}.
    */
-  public static final Duration AGGRESSIVE_KEEPALIVE_TIME = Duration.ofSeconds(10);
-  /** gRPC clamps a shorter keepalive time to this; the pool rejects it instead of changing it silently. */
-  public static final Duration MIN_KEEPALIVE_TIME = Duration.ofSeconds(10);
-  public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 4 * 1024 * 1024;
-  public static final String DEFAULT_LOAD_BALANCING_POLICY = "round_robin";
-  public static final Duration DEFAULT_TRANSIENT_FAILURE_GRACE = Duration.ofSeconds(60);
-  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
-  /** Upper bound of every duration setting, far beyond any sensible value but safe from overflow. */
-  public static final Duration MAX_DURATION = Duration.ofDays(30);
+  static final Duration AGGRESSIVE_KEEPALIVE_TIME = Duration.ofSeconds(10);
 
   /**
    * Creates the channel builder for one target; the pool then applies every other setting of the config to
@@ -71,7 +64,7 @@ public final class PoolConfig {
   }
 
   /** Plaintext channels through whatever transport is on the class path (Netty in most applications). */
-  public static final ChannelBuilderFactory DEFAULT_CHANNEL_BUILDER_FACTORY =
+  static final ChannelBuilderFactory PLAINTEXT_CHANNELS =
       target -> Grpc.newChannelBuilder(target, InsecureChannelCredentials.create());
 
   private final List<String> targets;
@@ -94,7 +87,7 @@ public final class PoolConfig {
   private final ChannelBuilderFactory channelBuilderFactory;
 
   private PoolConfig(Builder b) {
-    this.targets = Collections.unmodifiableList(new ArrayList<>(b.targets));
+    this.targets = List.copyOf(b.targets);
     this.size = b.size;
     this.pickStrategy = b.pickStrategy;
     this.healthCheckInterval = b.healthCheckInterval;
@@ -106,8 +99,7 @@ public final class PoolConfig {
     this.keepAliveWithoutCalls = b.keepAliveWithoutCalls;
     this.maxInboundMessageSize = b.maxInboundMessageSize;
     this.loadBalancingPolicy = b.loadBalancingPolicy;
-    this.defaultServiceConfig = b.defaultServiceConfig == null
-        ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.defaultServiceConfig));
+    this.defaultServiceConfig = b.defaultServiceConfig;
     this.retryEnabled = b.retryEnabled;
     this.maxChannelAge = b.maxChannelAge;
     this.transientFailureGrace = b.transientFailureGrace;
@@ -115,19 +107,27 @@ public final class PoolConfig {
     this.channelBuilderFactory = b.channelBuilderFactory;
   }
 
-  /** A builder whose channels all dial {@code target}. */
+  /**
+   * A builder whose channels all dial {@code target}.
+   *
+   * @throws IllegalArgumentException if {@code target} is null or blank
+   */
   public static Builder builder(String target) {
     return new Builder(Collections.singletonList(target));
   }
 
-  /** A builder whose channel <i>i</i> dials {@code targets.get(i % targets.size())}. */
+  /**
+   * A builder whose channel <i>i</i> dials {@code targets.get(i % targets.size())}.
+   *
+   * @throws IllegalArgumentException if the list is null or empty, or holds a null or blank target
+   */
   public static Builder builder(List<String> targets) {
     return new Builder(targets == null ? null : new ArrayList<>(targets));
   }
 
   /** A builder holding this config's values, to derive a variant. */
   public Builder toBuilder() {
-    Builder b = new Builder(new ArrayList<>(targets));
+    Builder b = new Builder(targets);
     b.size = size;
     b.pickStrategy = pickStrategy;
     b.healthCheckInterval = healthCheckInterval;
@@ -174,18 +174,18 @@ public final class PoolConfig {
     return healthCheckTimeout;
   }
 
-  /** The grpc.health.v1 service to check; null: connectivity state only; "": the whole server. */
-  public String healthServiceName() {
-    return healthServiceName;
+  /** The grpc.health.v1 service checked ({@code ""}: the whole server); empty when only states are followed. */
+  public Optional<String> healthServiceName() {
+    return Optional.ofNullable(healthServiceName);
   }
 
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
-  /** Null when keepalive is disabled. */
-  public Duration keepAliveTime() {
-    return keepAliveTime;
+  /** Empty when keepalive is disabled. */
+  public Optional<Duration> keepAliveTime() {
+    return Optional.ofNullable(keepAliveTime);
   }
 
   public Duration keepAliveTimeout() {
@@ -204,18 +204,18 @@ public final class PoolConfig {
     return loadBalancingPolicy;
   }
 
-  /** Null when none is set; otherwise an unmodifiable view. */
-  public Map<String, ?> defaultServiceConfig() {
-    return defaultServiceConfig;
+  /** An unmodifiable copy; empty when none is set. */
+  public Optional<Map<String, ?>> defaultServiceConfig() {
+    return Optional.ofNullable(defaultServiceConfig);
   }
 
   public boolean retryEnabled() {
     return retryEnabled;
   }
 
-  /** Null when proactive refresh is off. */
-  public Duration maxChannelAge() {
-    return maxChannelAge;
+  /** Empty when channels are never refreshed by age. */
+  public Optional<Duration> maxChannelAge() {
+    return Optional.ofNullable(maxChannelAge);
   }
 
   public Duration transientFailureGrace() {
@@ -235,14 +235,14 @@ public final class PoolConfig {
     return "PoolConfig{targets=" + targets + ", size=" + size + ", pickStrategy=" + pickStrategy
         + ", healthCheckInterval=" + format(healthCheckInterval)
         + ", healthCheckTimeout=" + format(healthCheckTimeout)
-        + ", healthServiceName=" + (healthServiceName == null ? null : '"' + healthServiceName + '"')
+        + ", healthServiceName=" + (healthServiceName == null ? "off" : '"' + healthServiceName + '"')
         + ", connectTimeout=" + format(connectTimeout)
         + ", keepAliveTime=" + (keepAliveTime == null ? "off" : format(keepAliveTime))
         + ", keepAliveTimeout=" + format(keepAliveTimeout)
         + ", keepAliveWithoutCalls=" + keepAliveWithoutCalls
         + ", maxInboundMessageSize=" + maxInboundMessageSize
         + ", loadBalancingPolicy=" + loadBalancingPolicy
-        + ", defaultServiceConfig=" + defaultServiceConfig
+        + ", defaultServiceConfig=" + (defaultServiceConfig == null ? "none" : defaultServiceConfig)
         + ", retryEnabled=" + retryEnabled
         + ", maxChannelAge=" + (maxChannelAge == null ? "off" : format(maxChannelAge))
         + ", transientFailureGrace=" + format(transientFailureGrace)
@@ -274,79 +274,123 @@ public final class PoolConfig {
   }
 
   /**
-   * Collects the settings of a {@link PoolConfig}. Setters only record; {@link #build()} validates.
+   * Collects the settings of a {@link PoolConfig}. Every setter checks its value at once (Caffeine's way): an
+   * {@link IllegalArgumentException} names the setting, its range and the value.
    *
    * <p>This class is not thread-safe.
    */
   public static final class Builder {
     private final List<String> targets;
-    private int size = DEFAULT_SIZE;
+    private int size = 5;
     private PickStrategy pickStrategy = PickStrategy.ROUND_ROBIN;
-    private Duration healthCheckInterval = DEFAULT_HEALTH_CHECK_INTERVAL;
-    private Duration healthCheckTimeout = DEFAULT_HEALTH_CHECK_TIMEOUT;
+    private Duration healthCheckInterval = Duration.ofSeconds(30);
+    private Duration healthCheckTimeout = Duration.ofSeconds(1);
     private String healthServiceName;
-    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration keepAliveTime = DEFAULT_KEEPALIVE_TIME;
-    private Duration keepAliveTimeout = DEFAULT_KEEPALIVE_TIMEOUT;
-    private boolean keepAliveWithoutCalls = DEFAULT_KEEPALIVE_WITHOUT_CALLS;
-    private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
-    private String loadBalancingPolicy = DEFAULT_LOAD_BALANCING_POLICY;
+    private Duration keepAliveTimeout = Duration.ofSeconds(20);
+    private boolean keepAliveWithoutCalls;
+    private int maxInboundMessageSize = 4 * 1024 * 1024;
+    private String loadBalancingPolicy = "round_robin";
     private Map<String, ?> defaultServiceConfig;
     private boolean retryEnabled = true;
     private Duration maxChannelAge;
-    private Duration transientFailureGrace = DEFAULT_TRANSIENT_FAILURE_GRACE;
-    private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
-    private ChannelBuilderFactory channelBuilderFactory = DEFAULT_CHANNEL_BUILDER_FACTORY;
+    private Duration transientFailureGrace = Duration.ofSeconds(60);
+    private Duration closeTimeout = Duration.ofSeconds(5);
+    private ChannelBuilderFactory channelBuilderFactory = PLAINTEXT_CHANNELS;
 
     private Builder(List<String> targets) {
+      if (targets == null || targets.isEmpty()) {
+        throw new IllegalArgumentException("targets must hold at least one target (was "
+            + (targets == null ? "null" : "empty") + ")");
+      }
+      for (int i = 0; i < targets.size(); i++) {
+        String t = targets.get(i);
+        if (t == null || t.isBlank()) {
+          String name = targets.size() == 1 ? "target" : "targets[" + i + "]";
+          throw new IllegalArgumentException(name + " must not be blank (was "
+              + (t == null ? "null" : '"' + t + '"') + ")");
+        }
+      }
       this.targets = targets;
     }
 
-    /** Number of channels, {@value PoolConfig#MIN_SIZE}..{@value PoolConfig#MAX_SIZE}; default {@value PoolConfig#DEFAULT_SIZE}. */
+    /** Number of channels, {@value PoolConfig#MIN_SIZE}..{@value PoolConfig#MAX_SIZE}; default 5. */
     public Builder size(int size) {
+      if (size < MIN_SIZE || size > MAX_SIZE) {
+        throw new IllegalArgumentException("size must be between " + MIN_SIZE + " and " + MAX_SIZE
+            + " (was " + size + ")");
+      }
       this.size = size;
       return this;
     }
 
     /** Default {@link PickStrategy#ROUND_ROBIN}. */
     public Builder pickStrategy(PickStrategy pickStrategy) {
+      if (pickStrategy == null) {
+        throw new IllegalArgumentException("pickStrategy must be one of ROUND_ROBIN, HEALTHY_FIRST, "
+            + "LEAST_IN_FLIGHT, POWER_OF_TWO_CHOICES (was null)");
+      }
       this.pickStrategy = pickStrategy;
       return this;
     }
 
     /** How often the health pass runs; default 30s. */
     public Builder healthCheckInterval(Duration interval) {
-      this.healthCheckInterval = interval;
+      this.healthCheckInterval = positive("healthCheckInterval", interval, "");
       return this;
     }
 
     /** Deadline of each grpc.health.v1 check; default 1s. */
     public Builder healthCheckTimeout(Duration timeout) {
-      this.healthCheckTimeout = timeout;
+      this.healthCheckTimeout = positive("healthCheckTimeout", timeout, "");
       return this;
     }
 
-    /** Null (default): connectivity state only; "": the whole server; otherwise that service. */
+    /**
+     * Also check channels with grpc.health.v1 {@code Check} for this service ({@code ""}: the whole server).
+     * By default only connectivity states are followed.
+     */
     public Builder healthServiceName(String serviceName) {
+      if (serviceName == null) {
+        throw new IllegalArgumentException("healthServiceName must be a service name, or \"\" for the whole "
+            + "server (was null; disableHealthService() turns the checks off)");
+      }
       this.healthServiceName = serviceName;
+      return this;
+    }
+
+    /** Follow connectivity states only, without grpc.health.v1 checks (the default). */
+    public Builder disableHealthService() {
+      this.healthServiceName = null;
       return this;
     }
 
     /** TCP connect timeout where the transport supports one (Netty); default 10s. */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = timeout;
+      this.connectTimeout = positive("connectTimeout", timeout, "");
       return this;
     }
 
-    /** Ping after this long without reads; at least 10s; null disables keepalive; default 5m. */
+    /** Ping after this long without reads, {@code 10s}..{@code 30d}; default 5m. */
     public Builder keepAliveTime(Duration time) {
+      if (time == null || time.compareTo(MIN_KEEPALIVE_TIME) < 0 || time.compareTo(MAX_DURATION) > 0) {
+        throw new IllegalArgumentException("keepAliveTime must be between " + format(MIN_KEEPALIVE_TIME)
+            + " and " + format(MAX_DURATION) + " (was " + format(time) + "; disableKeepAlive() turns it off)");
+      }
       this.keepAliveTime = time;
+      return this;
+    }
+
+    /** No keepalive pings at all. */
+    public Builder disableKeepAlive() {
+      this.keepAliveTime = null;
       return this;
     }
 
     /** How long to wait for a ping's ack before closing the connection; default 20s. */
     public Builder keepAliveTimeout(Duration timeout) {
-      this.keepAliveTimeout = timeout;
+      this.keepAliveTimeout = positive("keepAliveTimeout", timeout, "");
       return this;
     }
 
@@ -357,9 +401,8 @@ public final class PoolConfig {
     }
 
     /**
-     * The well-known article's keepalive: {@link PoolConfig#AGGRESSIVE_KEEPALIVE_TIME 10s}, even without calls.
-     * Only for servers that permit it; a default grpc-java server closes such connections with GOAWAY
-     * {@code too_many_pings}.
+     * The well-known article's keepalive: a ping every 10s, even without calls. Only for servers that permit
+     * it; a default grpc-java server closes such connections with GOAWAY {@code too_many_pings}.
      */
     public Builder aggressiveKeepAlive() {
       this.keepAliveTime = AGGRESSIVE_KEEPALIVE_TIME;
@@ -369,19 +412,42 @@ public final class PoolConfig {
 
     /** Largest response message accepted, in bytes; default 4 MiB. */
     public Builder maxInboundMessageSize(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxInboundMessageSize must be between 1 and " + Integer.MAX_VALUE
+            + " bytes (was " + bytes + ")");
+      }
       this.maxInboundMessageSize = bytes;
       return this;
     }
 
     /** Each channel's own policy over the addresses its target resolves to; default round_robin. */
     public Builder loadBalancingPolicy(String policy) {
+      if (policy == null || policy.isBlank()) {
+        throw new IllegalArgumentException("loadBalancingPolicy must be a registered policy such as "
+            + "round_robin or pick_first (was " + (policy == null ? "null" : '"' + policy + '"') + ")");
+      }
+      if (LoadBalancerRegistry.getDefaultRegistry().getProvider(policy) == null) {
+        throw new IllegalArgumentException("loadBalancingPolicy must be a registered policy such as "
+            + "round_robin or pick_first (was \"" + policy + "\", which no LoadBalancerProvider on the "
+            + "class path provides)");
+      }
       this.loadBalancingPolicy = policy;
       return this;
     }
 
-    /** Each channel's default service config (JSON as maps/lists); its loadBalancingConfig wins. */
+    /** Each channel's default service config (JSON as maps/lists), copied; its loadBalancingConfig wins. */
     public Builder defaultServiceConfig(Map<String, ?> serviceConfig) {
-      this.defaultServiceConfig = serviceConfig;
+      if (serviceConfig == null) {
+        throw new IllegalArgumentException("defaultServiceConfig must be a map (was null; "
+            + "clearDefaultServiceConfig() removes it)");
+      }
+      this.defaultServiceConfig = Collections.unmodifiableMap(new LinkedHashMap<>(serviceConfig));
+      return this;
+    }
+
+    /** No default service config (the default). */
+    public Builder clearDefaultServiceConfig() {
+      this.defaultServiceConfig = null;
       return this;
     }
 
@@ -391,44 +457,63 @@ public final class PoolConfig {
       return this;
     }
 
-    /** Replace each channel after about this age, staggered with jitter; null (default) = never. */
+    /** Replace each channel after about this age, staggered with jitter; by default channels are never aged out. */
     public Builder maxChannelAge(Duration age) {
-      this.maxChannelAge = age;
+      this.maxChannelAge = positive("maxChannelAge", age, "; disableMaxChannelAge() never refreshes");
+      return this;
+    }
+
+    /** Never replace a channel for its age (the default). */
+    public Builder disableMaxChannelAge() {
+      this.maxChannelAge = null;
       return this;
     }
 
     /** How long a channel may stay in TRANSIENT_FAILURE before it is replaced; default 60s. */
     public Builder transientFailureGrace(Duration grace) {
-      this.transientFailureGrace = grace;
+      this.transientFailureGrace = positive("transientFailureGrace", grace, "");
       return this;
     }
 
-    /** How long {@link ChannelPool#close()} waits for in-flight calls before forcing; default 5s. */
+    /** How long {@link ChannelPool#close()} waits for in-flight calls before forcing, 0s..30d; default 5s. */
     public Builder closeTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative() || timeout.compareTo(MAX_DURATION) > 0) {
+        throw new IllegalArgumentException("closeTimeout must be between 0s and " + format(MAX_DURATION)
+            + " (was " + format(timeout) + ")");
+      }
       this.closeTimeout = timeout;
       return this;
     }
 
     /** Where channel builders come from; default plaintext {@code Grpc.newChannelBuilder}. */
     public Builder channelBuilderFactory(ChannelBuilderFactory factory) {
+      if (factory == null) {
+        throw new IllegalArgumentException("channelBuilderFactory must not be null "
+            + "(plaintext channels are the default)");
+      }
       this.channelBuilderFactory = factory;
       return this;
     }
 
     /**
-     * Validates and builds the config.
+     * Builds the config.
      *
-     * @throws IllegalArgumentException naming the first setting that is out of range, and its range
+     * @throws IllegalArgumentException if there are fewer channels than targets
      */
     public PoolConfig build() {
-      PoolConfigValidation.validateTargets(targets);
-      PoolConfig config = new PoolConfig(this);
-      PoolConfigValidation.validate(config);
-      return config;
+      if (size < targets.size()) {
+        throw new IllegalArgumentException("size must be at least the number of targets (" + targets.size()
+            + ") so every target gets a channel (was " + size + ")");
+      }
+      return new PoolConfig(this);
     }
-  }
 
-  static boolean isRegisteredPolicy(String policy) {
-    return LoadBalancerRegistry.getDefaultRegistry().getProvider(policy) != null;
+    private static Duration positive(String name, Duration d, String alternative) {
+      if (d == null || d.isNegative() || d.isZero() || d.compareTo(MAX_DURATION) > 0) {
+        throw new IllegalArgumentException(name + " must be greater than 0s and at most "
+            + format(MAX_DURATION) + " (was " + format(d) + alternative + ")");
+      }
+      return d;
+    }
   }
 }

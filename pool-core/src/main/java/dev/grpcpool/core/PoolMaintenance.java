@@ -150,7 +150,7 @@ final class PoolMaintenance {
 
   /** Schedules the age refresh of a channel that just joined the pool. */
   void channelAdded(PooledChannel pc, boolean firstGeneration) {
-    Duration maxAge = config.maxChannelAge();
+    Duration maxAge = config.maxChannelAge().orElse(null);
     if (maxAge == null) {
       return;
     }

@@ -51,15 +51,13 @@ final class PooledChannelFactory {
       logger.log(Level.FINE, "{0}: no load-balancing policy for a direct address",
           builder.getClass().getName());
     }
-    if (config.defaultServiceConfig() != null) {
-      builder.defaultServiceConfig(config.defaultServiceConfig());
-    }
+    config.defaultServiceConfig().ifPresent(builder::defaultServiceConfig);
     if (config.retryEnabled()) {
       builder.enableRetry();
     } else {
       builder.disableRetry();
     }
-    Duration keepAlive = config.keepAliveTime();
+    Duration keepAlive = config.keepAliveTime().orElse(null);
     if (keepAlive != null) {
       try {
         builder.keepAliveTime(keepAlive.toNanos(), TimeUnit.NANOSECONDS);

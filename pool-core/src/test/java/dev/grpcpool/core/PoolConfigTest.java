@@ -11,8 +11,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,16 +30,16 @@ class PoolConfigTest {
     assertThat(c.pickStrategy()).isEqualTo(PickStrategy.ROUND_ROBIN);
     assertThat(c.healthCheckInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.healthCheckTimeout()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(c.healthServiceName()).isNull();
+    assertThat(c.healthServiceName()).isEmpty();
     assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.maxInboundMessageSize()).isEqualTo(4 * 1024 * 1024);
     assertThat(c.loadBalancingPolicy()).isEqualTo("round_robin");
-    assertThat(c.defaultServiceConfig()).isNull();
+    assertThat(c.defaultServiceConfig()).isEmpty();
     assertThat(c.retryEnabled()).isTrue();
-    assertThat(c.maxChannelAge()).isNull();
+    assertThat(c.maxChannelAge()).isEmpty();
     assertThat(c.transientFailureGrace()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.closeTimeout()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(c.channelBuilderFactory()).isSameAs(PoolConfig.DEFAULT_CHANNEL_BUILDER_FACTORY);
+    assertThat(c.channelBuilderFactory()).isSameAs(PoolConfig.PLAINTEXT_CHANNELS);
   }
 
   @Test
@@ -47,7 +47,7 @@ class PoolConfigTest {
     PoolConfig c = PoolConfig.builder("t").build();
 
     // A default grpc-java server permits one ping per 5 minutes, and none while no call is active.
-    assertThat(c.keepAliveTime()).isGreaterThanOrEqualTo(Duration.ofMinutes(5));
+    assertThat(c.keepAliveTime()).hasValueSatisfying(t -> assertThat(t).isGreaterThanOrEqualTo(Duration.ofMinutes(5)));
     assertThat(c.keepAliveWithoutCalls()).isFalse();
     assertThat(c.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(20));
   }
@@ -56,13 +56,24 @@ class PoolConfigTest {
   void aggressiveKeepAlive_isTheArticleSetting() {
     PoolConfig c = PoolConfig.builder("t").aggressiveKeepAlive().build();
 
-    assertThat(c.keepAliveTime()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.keepAliveTime()).contains(Duration.ofSeconds(10));
     assertThat(c.keepAliveWithoutCalls()).isTrue();
   }
 
   @Test
-  void keepAliveTimeNull_disablesKeepAlive() {
-    assertThat(PoolConfig.builder("t").keepAliveTime(null).build().keepAliveTime()).isNull();
+  void disable_turnsOptionalSettingsOff_afterTheyWereSet() {
+    PoolConfig on = PoolConfig.builder("t").healthServiceName("svc").maxChannelAge(Duration.ofMinutes(1))
+        .defaultServiceConfig(Map.of("k", "v")).build();
+
+    PoolConfig off = on.toBuilder().disableKeepAlive().disableHealthService().disableMaxChannelAge()
+        .clearDefaultServiceConfig().build();
+
+    assertThat(off.keepAliveTime()).isEmpty();
+    assertThat(off.healthServiceName()).isEmpty();
+    assertThat(off.maxChannelAge()).isEmpty();
+    assertThat(off.defaultServiceConfig()).isEmpty();
+    assertThat(off.toString()).contains("keepAliveTime=off", "healthServiceName=off", "maxChannelAge=off",
+        "defaultServiceConfig=none");
   }
 
   @Test
@@ -99,8 +110,8 @@ class PoolConfigTest {
     PoolConfig c = PoolConfig.builder("t").defaultServiceConfig(source).build();
     source.put("other", "x");
 
-    assertThat(c.defaultServiceConfig()).containsOnlyKeys("k");
-    assertThatThrownBy(() -> c.defaultServiceConfig().clear())
+    assertThat(c.defaultServiceConfig().orElseThrow()).containsOnlyKeys("k");
+    assertThatThrownBy(() -> c.defaultServiceConfig().orElseThrow().clear())
         .isInstanceOf(UnsupportedOperationException.class);
   }
 
@@ -127,64 +138,71 @@ class PoolConfigTest {
 
   static Stream<Arguments> rejections() {
     return Stream.of(
-        rejected("blank target", b -> b, PoolConfig.builder("  "), "target must not be blank (was \"  \")"),
-        rejected("null target", b -> b, PoolConfig.builder((String) null), "target must not be blank (was null)"),
-        rejected("empty target list", b -> b, PoolConfig.builder(Collections.emptyList()),
+        rejected("blank target", () -> PoolConfig.builder("  "), "target must not be blank (was \"  \")"),
+        rejected("null target", () -> PoolConfig.builder((String) null), "target must not be blank (was null)"),
+        rejected("empty target list", () -> PoolConfig.builder(Collections.emptyList()),
             "targets must hold at least one target (was empty)"),
-        rejected("null target list", b -> b, PoolConfig.builder((List<String>) null),
+        rejected("null target list", () -> PoolConfig.builder((List<String>) null),
             "targets must hold at least one target (was null)"),
-        rejected("blank entry in list", b -> b, PoolConfig.builder(Arrays.asList("a", "")),
+        rejected("blank entry in list", () -> PoolConfig.builder(Arrays.asList("a", "")),
             "targets[1] must not be blank (was \"\")"),
-        rejected("size 0", b -> b.size(0), null, "size must be between 1 and 1024 (was 0)"),
-        rejected("size 1025", b -> b.size(1025), null, "size must be between 1 and 1024 (was 1025)"),
-        rejected("size below target count", b -> b.size(2), PoolConfig.builder(List.of("a", "b", "c")),
+        rejected("size 0", () -> base().size(0), "size must be between 1 and 1024 (was 0)"),
+        rejected("size 1025", () -> base().size(1025), "size must be between 1 and 1024 (was 1025)"),
+        rejected("size below target count", () -> PoolConfig.builder(List.of("a", "b", "c")).size(2).build(),
             "size must be at least the number of targets (3) so every target gets a channel (was 2)"),
-        rejected("null strategy", b -> b.pickStrategy(null), null,
+        rejected("null strategy", () -> base().pickStrategy(null),
             "pickStrategy must be one of ROUND_ROBIN, HEALTHY_FIRST, LEAST_IN_FLIGHT, POWER_OF_TWO_CHOICES (was null)"),
-        rejected("zero interval", b -> b.healthCheckInterval(Duration.ZERO), null,
+        rejected("zero interval", () -> base().healthCheckInterval(Duration.ZERO),
             "healthCheckInterval must be greater than 0s and at most 30d (was 0s)"),
-        rejected("null interval", b -> b.healthCheckInterval(null), null,
+        rejected("null interval", () -> base().healthCheckInterval(null),
             "healthCheckInterval must be greater than 0s and at most 30d (was null)"),
-        rejected("negative timeout", b -> b.healthCheckTimeout(Duration.ofSeconds(-1)), null,
+        rejected("negative timeout", () -> base().healthCheckTimeout(Duration.ofSeconds(-1)),
             "healthCheckTimeout must be greater than 0s and at most 30d (was -1s)"),
-        rejected("huge connect timeout", b -> b.connectTimeout(Duration.ofDays(31)), null,
+        rejected("huge connect timeout", () -> base().connectTimeout(Duration.ofDays(31)),
             "connectTimeout must be greater than 0s and at most 30d (was 31d)"),
-        rejected("keepalive below 10s", b -> b.keepAliveTime(Duration.ofSeconds(9)), null,
-            "keepAliveTime must be between 10s and 30d, or null to disable keepalive (was 9s)"),
-        rejected("zero keepalive timeout", b -> b.keepAliveTimeout(Duration.ZERO), null,
+        rejected("keepalive below 10s", () -> base().keepAliveTime(Duration.ofSeconds(9)),
+            "keepAliveTime must be between 10s and 30d (was 9s; disableKeepAlive() turns it off)"),
+        rejected("zero keepalive timeout", () -> base().keepAliveTimeout(Duration.ZERO),
             "keepAliveTimeout must be greater than 0s and at most 30d (was 0s)"),
-        rejected("zero message size", b -> b.maxInboundMessageSize(0), null,
+        rejected("zero message size", () -> base().maxInboundMessageSize(0),
             "maxInboundMessageSize must be between 1 and 2147483647 bytes (was 0)"),
-        rejected("blank policy", b -> b.loadBalancingPolicy(" "), null,
+        rejected("blank policy", () -> base().loadBalancingPolicy(" "),
             "loadBalancingPolicy must be a registered policy such as round_robin or pick_first (was \" \")"),
-        rejected("unknown policy", b -> b.loadBalancingPolicy("no_such_policy"), null,
+        rejected("unknown policy", () -> base().loadBalancingPolicy("no_such_policy"),
             "loadBalancingPolicy must be a registered policy such as round_robin or pick_first "
                 + "(was \"no_such_policy\", which no LoadBalancerProvider on the class path provides)"),
-        rejected("zero max age", b -> b.maxChannelAge(Duration.ZERO), null,
-            "maxChannelAge must be greater than 0s and at most 30d, or null to never refresh (was 0s)"),
-        rejected("negative grace", b -> b.transientFailureGrace(Duration.ofMillis(-5)), null,
+        rejected("zero max age", () -> base().maxChannelAge(Duration.ZERO),
+            "maxChannelAge must be greater than 0s and at most 30d (was 0s; disableMaxChannelAge() never refreshes)"),
+        rejected("negative grace", () -> base().transientFailureGrace(Duration.ofMillis(-5)),
             "transientFailureGrace must be greater than 0s and at most 30d (was -5ms)"),
-        rejected("negative close timeout", b -> b.closeTimeout(Duration.ofSeconds(-1)), null,
+        rejected("negative close timeout", () -> base().closeTimeout(Duration.ofSeconds(-1)),
             "closeTimeout must be between 0s and 30d (was -1s)"),
-        rejected("null close timeout", b -> b.closeTimeout(null), null,
+        rejected("null health service", () -> base().healthServiceName(null),
+            "healthServiceName must be a service name, or \"\" for the whole server (was null; "
+                + "disableHealthService() turns the checks off)"),
+        rejected("null service config", () -> base().defaultServiceConfig(null),
+            "defaultServiceConfig must be a map (was null; clearDefaultServiceConfig() removes it)"),
+        rejected("null keepalive", () -> base().keepAliveTime(null),
+            "keepAliveTime must be between 10s and 30d (was null; disableKeepAlive() turns it off)"),
+        rejected("null close timeout", () -> base().closeTimeout(null),
             "closeTimeout must be between 0s and 30d (was null)"),
-        rejected("null factory", b -> b.channelBuilderFactory(null), null,
-            "channelBuilderFactory must not be null (use PoolConfig.DEFAULT_CHANNEL_BUILDER_FACTORY for "
-                + "plaintext channels)"));
+        rejected("null factory", () -> base().channelBuilderFactory(null),
+            "channelBuilderFactory must not be null (plaintext channels are the default)"));
   }
 
-  private static Arguments rejected(String name, UnaryOperator<PoolConfig.Builder> change,
-      PoolConfig.Builder base, String message) {
-    return Arguments.of(name, change, base == null ? PoolConfig.builder("dns:///echo:50051") : base, message);
+  private static PoolConfig.Builder base() {
+    return PoolConfig.builder("dns:///echo:50051");
+  }
+
+  private static Arguments rejected(String name, ThrowingCallable attempt, String message) {
+    return Arguments.of(name, attempt, message);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("rejections")
-  void build_rejectsOutOfRangeValue_withMessageNamingSettingAndRange(String name,
-      UnaryOperator<PoolConfig.Builder> change, PoolConfig.Builder base, String message) {
-    PoolConfig.Builder builder = change.apply(base);
-
-    assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+  void outOfRangeValue_isRejectedWhereItIsSet_withMessageNamingSettingRangeAndValue(String name,
+      ThrowingCallable attempt, String message) {
+    assertThatThrownBy(attempt).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
   }
 
   @Test
@@ -195,6 +213,6 @@ class PoolConfigTest {
 
     assertThat(c.size()).isEqualTo(1024);
     assertThat(c.closeTimeout()).isZero();
-    assertThat(c.healthServiceName()).isEmpty();
+    assertThat(c.healthServiceName()).contains("");
   }
 }

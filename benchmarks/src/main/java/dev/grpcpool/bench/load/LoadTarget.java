@@ -174,10 +174,12 @@ public final class LoadTarget implements AutoCloseable {
     PoolConfig.Builder config = PoolConfig.builder(dial)
         .size(size)
         .pickStrategy(strategy.pickStrategy())
-        .healthServiceName(healthService)
         .healthCheckInterval(healthInterval)
         .retryEnabled(false)
         .channelBuilderFactory(this::builder);
+    if (healthService != null) {
+      config.healthServiceName(healthService);
+    }
     if (dial.size() == 1 && fleet != null && !inProcess) {
       config.loadBalancingPolicy("round_robin");
     }
