@@ -6,6 +6,7 @@ import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -87,6 +88,8 @@ final class CountingCall<ReqT, RespT> extends ForwardingClientCall.SimpleForward
     } finally {
       // Only now may a retired channel shut down: the underlying call has started (or failed to).
       release.pc.started();
+      // The cleaner must not take this call for dropped while it is starting.
+      Reference.reachabilityFence(this);
     }
   }
 
@@ -98,6 +101,7 @@ final class CountingCall<ReqT, RespT> extends ForwardingClientCall.SimpleForward
       release.pc.closed(false);
     }
     super.cancel(message, cause);
+    Reference.reachabilityFence(this);
   }
 
   private void closed(boolean ok) {

@@ -3,6 +3,7 @@ package dev.grpcpool.core;
 import io.grpc.ConnectivityState;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.ToLongFunction;
 
 /**
  * A snapshot of a {@link ChannelPool}: per slot its channel's state, health and calls in flight, and the calls
@@ -101,45 +102,33 @@ public record PoolStats(
 
   /** Calls in flight on every channel, replaced ones still draining included. */
   public int inFlight() {
-    int sum = drainingInFlight;
-    for (ChannelStats c : channels) {
-      sum += c.inFlight();
-    }
-    return sum;
+    return drainingInFlight + (int) sum(ChannelStats::inFlight);
   }
 
   /** Picks over all slots. */
   public long picks() {
-    long sum = 0;
-    for (ChannelStats c : channels) {
-      sum += c.picks();
-    }
-    return sum;
+    return sum(ChannelStats::picks);
   }
 
   /** Calls closed with OK over all slots. */
   public long callsOk() {
-    long sum = 0;
-    for (ChannelStats c : channels) {
-      sum += c.callsOk();
-    }
-    return sum;
+    return sum(ChannelStats::callsOk);
   }
 
   /** Calls closed with another status or cancelled, over all slots. */
   public long callsFailed() {
-    long sum = 0;
-    for (ChannelStats c : channels) {
-      sum += c.callsFailed();
-    }
-    return sum;
+    return sum(ChannelStats::callsFailed);
   }
 
   /** Calls dropped unstarted, over all slots. */
   public long callsAbandoned() {
+    return sum(ChannelStats::callsAbandoned);
+  }
+
+  private long sum(ToLongFunction<ChannelStats> count) {
     long sum = 0;
     for (ChannelStats c : channels) {
-      sum += c.callsAbandoned();
+      sum += count.applyAsLong(c);
     }
     return sum;
   }
