@@ -144,10 +144,13 @@ public final class CachingDnsNameResolverProvider extends NameResolverProvider {
   }
 
   /**
-   * Returns a resolver for {@code cached-dns:///host[:port]}, or null for another scheme.
+   * Returns a resolver for {@code cached-dns:///host[:port]}, or null for another scheme. The port defaults to
+   * the channel's (443 for TLS, 80 for plaintext); an IPv6 address is written in brackets, percent-encoded
+   * ({@code cached-dns:///%5B::1%5D:50051}).
    *
-   * @throws IllegalArgumentException if the target has an authority (a DNS server, which is not supported) or no
-   *     host
+   * @throws IllegalArgumentException if the target has an authority (a DNS server, which is not supported), no
+   *     host, or a port that is not a number in 1..65535; gRPC passes it on from the channel builder's
+   *     {@code build()}, so a bad target fails there rather than on every call
    */
   @Override
   public NameResolver newNameResolver(URI targetUri, NameResolver.Args args) {
@@ -162,16 +165,11 @@ public final class CachingDnsNameResolverProvider extends NameResolverProvider {
     if (path == null || !path.startsWith("/") || path.length() < 2) {
       throw new IllegalArgumentException("cached-dns target must be cached-dns:///host[:port]: " + targetUri);
     }
-    URI name = URI.create("//" + path.substring(1));
-    String host = name.getHost();
-    if (host == null) {
-      throw new IllegalArgumentException("cached-dns target has no host: " + targetUri);
-    }
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    int port = name.getPort() == -1 ? args.getDefaultPort() : name.getPort();
-    return new CachingDnsNameResolver(host, port, name.getAuthority(), cache, args);
+    String name = path.substring(1);
+    // Checked here, not when the resolver publishes: an address it cannot build there fails inside the
+    // channel's synchronization context, which breaks the channel for good.
+    HostPort address = HostPort.parse(name, args.getDefaultPort(), "cached-dns target " + targetUri);
+    return new CachingDnsNameResolver(address.host, address.port, name, cache, args);
   }
 
   @Override

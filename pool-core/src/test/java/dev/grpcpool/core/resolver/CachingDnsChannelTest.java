@@ -114,6 +114,29 @@ class CachingDnsChannelTest {
     assertThat(provider.cacheHits()).isGreaterThanOrEqualTo(1);
   }
 
+  // ---------------------------------------------------------------- targets
+
+  @Test
+  void portOutOfRange_failsChannelAndPoolCreation_insteadOfEveryCall() {
+    String target = "cached-dns:///" + HOST + ":99999";
+    assertThatThrownBy(() -> track(Grpc.newChannelBuilder(target, InsecureChannelCredentials.create(), registry)
+            .build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(target)
+        .hasMessageContaining("port 99999 is out of range 1..65535");
+
+    String poolTarget = "cached-dns:///" + HOST + ":65536";
+    assertThatThrownBy(() -> ChannelPool.create(PoolConfig.builder(poolTarget)
+            .size(2)
+            .channelBuilderFactory(t -> Grpc.newChannelBuilder(t, InsecureChannelCredentials.create(), registry))
+            .build())
+            .close())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(poolTarget)
+        .hasMessageContaining("port 65536 is out of range 1..65535");
+    assertThat(lookup.calls(HOST)).as("nothing was resolved").isZero();
+  }
+
   // ---------------------------------------------------------------- failures
 
   @Test
