@@ -42,7 +42,8 @@ import java.util.function.LongSupplier;
  *   <li>an answer younger than the TTL is served without a lookup, also to {@code refresh()};
  *   <li>once it is older, the next {@code start()}, {@code refresh()} or the resolver's own expiry timer looks the
  *       host up again; concurrent requests share that one lookup, and a change of addresses it finds reaches every
- *       channel on the host, not only the one that asked;
+ *       channel on the host, not only the one that asked; so does a host's first answer, also to channels whose own
+ *       lookup failed and that would otherwise wait out their retry backoff;
  *   <li>a failed lookup of a host that resolved before serves the last good addresses, marked
  *       {@link #STALE}{@code = true} in the resolution attributes, counted by {@link #staleAnswers()} and logged,
  *       and is retried after another TTL;

@@ -220,6 +220,28 @@ class CachingDnsNameResolverProviderTest {
     assertThat(lookup.calls(HOST)).isEqualTo(2);
   }
 
+  @Test
+  void firstAnswer_reachesResolversWhoseFirstLookupFailed_withoutTheirRefresh() throws Exception {
+    lookup.fail(HOST, new UnknownHostException(HOST + ": not in DNS yet"));
+    RecordingListener first = new RecordingListener();
+    RecordingListener second = new RecordingListener();
+    startResolver(provider, first);
+    startResolver(provider, second);
+    assertThat(first.nextError().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(second.nextError().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+
+    lookup.answer(HOST, "10.0.0.1");
+    RecordingListener third = new RecordingListener();
+    startResolver(provider, third);
+
+    assertThat(third.nextAddresses()).containsExactly("10.0.0.1:443");
+    // Neither of the first two asked again: the third's lookup is their answer too.
+    assertThat(first.nextAddresses()).containsExactly("10.0.0.1:443");
+    assertThat(second.nextAddresses()).containsExactly("10.0.0.1:443");
+    assertThat(first.results).as("told once").isEmpty();
+    assertThat(third.results).as("told once").isEmpty();
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private NameResolver startResolver(CachingDnsNameResolverProvider from, RecordingListener listener) {
