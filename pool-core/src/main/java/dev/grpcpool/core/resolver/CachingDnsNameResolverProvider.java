@@ -22,9 +22,11 @@ import java.util.function.LongSupplier;
  * A name resolver for {@code cached-dns:///host:port} targets that caches each host's addresses for a TTL, shares
  * the cache among all channels it resolves for, and keeps serving the last good addresses when a lookup fails.
  *
- * <p>Registered through {@code META-INF/services}, so {@code ManagedChannelBuilder.forTarget("cached-dns:///
- * myservice.internal:50051")} finds the default instance (JVM resolver, {@link #DEFAULT_TTL}). For another TTL,
- * lookup function or clock, build an instance and hand it to the channels by registry:
+ * <p>pool-core registers nothing by itself (see the package documentation for the ways to opt in). Registered
+ * with the no-argument constructor, in code or in the application's {@code META-INF/services} file, it is the
+ * default instance (JVM resolver, {@link #DEFAULT_TTL}), and {@code ManagedChannelBuilder.forTarget(
+ * "cached-dns:///myservice.internal:50051")} finds it. For another TTL, lookup function or clock, build an instance
+ * and hand it to the channels by registry:
  *
  * <pre>{@code
  * CachingDnsNameResolverProvider dns = CachingDnsNameResolverProvider.builder().ttl(Duration.ofSeconds(10)).build();
@@ -60,7 +62,7 @@ public final class CachingDnsNameResolverProvider extends NameResolverProvider {
   /** The URI scheme this provider resolves. */
   public static final String SCHEME = "cached-dns";
 
-  /** TTL of the default instance, the one {@code META-INF/services} registers; the JDK also caches for 30 s. */
+  /** TTL of the default instance, the one the no-argument constructor builds; the JDK also caches for 30 s. */
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
 
   /** Set to {@code true} in a resolution result's attributes when the addresses are a stale, last-good answer. */
@@ -79,7 +81,10 @@ public final class CachingDnsNameResolverProvider extends NameResolverProvider {
 
   private final CachingDnsCache cache;
 
-  /** The instance {@code META-INF/services} creates: JVM resolver, {@link #DEFAULT_TTL}, {@link System#nanoTime}. */
+  /**
+   * The default instance, also the one {@link java.util.ServiceLoader} creates from a {@code META-INF/services}
+   * file: JVM resolver, {@link #DEFAULT_TTL}, {@link System#nanoTime}.
+   */
   public CachingDnsNameResolverProvider() {
     this(builder());
   }

@@ -25,7 +25,8 @@ import java.util.List;
  * without a port or with a port outside 1..65535, are rejected when the channel is built, with an
  * {@link IllegalArgumentException} that quotes the bad entry and says what is wrong with it.
  *
- * <p>Registered through {@code META-INF/services/io.grpc.NameResolverProvider}. This class is thread-safe.
+ * <p>pool-core does not register it; see the package documentation for the ways to opt in. This class is
+ * thread-safe.
  */
 public final class StaticNameResolverProvider extends NameResolverProvider {
 
