@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Tests {@link BenchServer.Builder#interceptors}: what the caller's interceptors see, when they run, on which calls. */
+/** Tests {@link BenchServer.Builder#interceptors}: what the caller's interceptors see, when, and on which calls. */
 class InterceptorTest {
 
   enum Transport { IN_PROCESS, NETTY }

@@ -67,9 +67,13 @@ class StaticNameResolverProviderTest {
       "static:///10.0.0.1:http|static target entry \"10.0.0.1:http\": port \"http\" is not a number in 1..65535",
       "static:///10.0.0.1:70000|static target entry \"10.0.0.1:70000\": port 70000 is out of range 1..65535",
       "static:///:80|static target entry \":80\": no host before the port",
-      "static:///h%20x:80|static target entry \"h x:80\": host \"h x\" has a character no host name or address has: ' '",
-      "static:///%5B10.0.0.1%5D:80|static target entry \"[10.0.0.1]:80\": brackets are for IPv6 addresses, found [10.0.0.1]",
-      "static:///::1:80|static target entry \"::1:80\": more than one ':'; write host:port, and an IPv6 address in brackets, [::1]:443"})
+      "static:///h%20x:80|"
+          + "static target entry \"h x:80\": host \"h x\" has a character no host name or address has: ' '",
+      "static:///%5B10.0.0.1%5D:80|"
+          + "static target entry \"[10.0.0.1]:80\": brackets are for IPv6 addresses, found [10.0.0.1]",
+      "static:///::1:80|"
+          + "static target entry \"::1:80\": more than one ':'; write host:port, "
+          + "and an IPv6 address in brackets, [::1]:443"})
   void malformedTarget_isRejectedQuotingTheEntry(String target, String message) {
     assertThatThrownBy(() -> provider.newNameResolver(URI.create(target), args))
         .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
