@@ -2,6 +2,7 @@ package dev.grpcpool.server;
 
 import dev.grpcpool.server.proto.EchoGrpc;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Requests asking for a response larger than 64 MiB, or for negative sizes, work or counts, fail with
  * {@code INVALID_ARGUMENT}.
+ *
+ * <p>Tests that check what reaches a server (headers, deadlines, {@code :authority}) or that refuse calls can add
+ * their own {@link ServerInterceptor}s with {@link Builder#interceptors}, on either transport and for every
+ * backend of a {@link BenchFleet}.
  *
  * <p>This class is thread-safe.
  */
@@ -296,6 +302,7 @@ public final class BenchServer implements AutoCloseable {
     Duration maxConnectionAgeGrace;
     WorkProfile work = WorkProfile.none();
     ServerExecutor executor = ServerExecutor.WORK_STEALING;
+    List<ServerInterceptor> interceptors = List.of();
     File certChain;
     File privateKey;
     File clientCa;
@@ -368,6 +375,30 @@ public final class BenchServer implements AutoCloseable {
     }
 
     /**
+     * Interceptors for every call the backend serves: the echo service and the health service alike, on either
+     * transport, after every restart, and on every backend of a {@link BenchFleet} started from this builder.
+     * Replaces the interceptors given before; none by default.
+     *
+     * <p>They run in the order given: the first sees a call first and hands it to the second, and the last
+     * hands it to the service. All of them run before the backend's own call accounting and
+     * {@link BenchServer#failNext}, so they see every call, including one that is then failed on purpose; a
+     * call one of them closes never reaches the service and is not counted in {@link BenchServer#callsServed}.
+     * Calls to a method no service has are answered {@code UNIMPLEMENTED} by gRPC without them.
+     *
+     * <p>Each interceptor is shared by all calls and all backends of a fleet, so it must be thread-safe.
+     *
+     * @throws NullPointerException if the array or one of its elements is null
+     */
+    public Builder interceptors(ServerInterceptor... interceptors) {
+      Objects.requireNonNull(interceptors, "interceptors");
+      for (int i = 0; i < interceptors.length; i++) {
+        Objects.requireNonNull(interceptors[i], "interceptors[" + i + "]");
+      }
+      this.interceptors = List.of(interceptors);
+      return this;
+    }
+
+    /**
      * Netty only: serve TLS with a PEM certificate chain and its PEM (PKCS#8) private key.
      *
      * @throws IllegalArgumentException if either file is not a readable file
@@ -430,6 +461,7 @@ public final class BenchServer implements AutoCloseable {
       b.maxConnectionAgeGrace = maxConnectionAgeGrace;
       b.work = work;
       b.executor = executor;
+      b.interceptors = interceptors;
       b.certChain = certChain;
       b.privateKey = privateKey;
       b.clientCa = clientCa;

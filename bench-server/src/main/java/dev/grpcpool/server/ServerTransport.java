@@ -3,6 +3,8 @@ package dev.grpcpool.server;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.TlsServerCredentials;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -10,6 +12,7 @@ import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +30,8 @@ final class ServerTransport {
 
   static Server build(BenchServer.Builder settings, int port, ServerResources resources,
       ServerServiceDefinition echo, ServerServiceDefinition health) {
+    echo = intercepted(echo, settings.interceptors);
+    health = intercepted(health, settings.interceptors);
     if (settings.inProcessName != null) {
       InProcessServerBuilder b = InProcessServerBuilder.forName(settings.inProcessName)
           .maxInboundMessageSize(MAX_INBOUND_BYTES)
@@ -54,6 +59,15 @@ final class ServerTransport {
       b.maxConnectionAgeGrace(settings.maxConnectionAgeGrace.toNanos(), TimeUnit.NANOSECONDS);
     }
     return b.build();
+  }
+
+  /**
+   * Wraps the service so the caller's interceptors run first, in the order given, before any interceptor the
+   * service already has (the echo service's call accounting and injected failures).
+   */
+  private static ServerServiceDefinition intercepted(
+      ServerServiceDefinition service, List<ServerInterceptor> interceptors) {
+    return interceptors.isEmpty() ? service : ServerInterceptors.interceptForward(service, interceptors);
   }
 
   /**

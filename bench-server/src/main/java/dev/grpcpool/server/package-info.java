@@ -9,6 +9,11 @@
  * target. The service is {@code grpcpool.echo.v1.Echo} (generated classes in
  * {@code dev.grpcpool.server.proto}).
  *
+ * <h2>Interceptors</h2>
+ * {@link dev.grpcpool.server.BenchServer.Builder#interceptors} adds the caller's
+ * {@link io.grpc.ServerInterceptor}s to every service a backend serves (echo and health), first given runs first,
+ * so a test can check headers, deadlines or {@code :authority}, or refuse calls, without building its own server.
+ *
  * <h2>Work</h2>
  * A request's {@code cpu_micros} spin on the handling thread; its {@code io_micros} are a wait that holds no
  * thread (the answer is scheduled on a timer). A request naming neither gets the backend's

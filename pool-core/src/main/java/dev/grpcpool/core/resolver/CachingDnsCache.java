@@ -22,8 +22,9 @@ import java.util.logging.Logger;
  * request looks the host up again; requests that arrive while a lookup is running wait for that lookup instead of
  * starting their own, so any number of channels cost one lookup per host per TTL. A failed lookup for a host that
  * had an answer keeps the old addresses (marked stale) for another TTL; a failed lookup for a host that never had an
- * answer is not cached, so the next request tries again. When a lookup changes a host's addresses every subscriber
- * of that host is told, so a lookup made for one channel updates them all.
+ * answer is not cached, so the next request tries again. When a lookup finds a host's first addresses or changes
+ * them, every subscriber of that host is told, so a lookup made for one channel updates them all, including
+ * channels whose own lookup failed before the host resolved.
  *
  * <p>This class is thread-safe. Lookups run on the injected executor; callbacks run on the lookup's thread, or on
  * the caller's for a cache hit.
@@ -165,7 +166,9 @@ final class CachingDnsCache {
         waiter.accept(next);
       }
     }
-    if (previous != null && next.addresses != null && !next.addresses.equals(previous.addresses)) {
+    // The first answer counts as a change too: channels whose own first lookup failed are waiting out gRPC's
+    // resolution backoff (seconds, growing), and the answer they are waiting for is this one.
+    if (next.addresses != null && (previous == null || !next.addresses.equals(previous.addresses))) {
       for (Consumer<Answer> subscriber : entry.subscribers) {
         subscriber.accept(next);
       }

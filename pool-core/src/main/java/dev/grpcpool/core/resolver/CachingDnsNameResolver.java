@@ -20,10 +20,11 @@ import java.util.function.Consumer;
  * the host and hands the channel the addresses with the target's port.
  *
  * <p>It resolves on {@link #start}, on {@link #refresh} and when the answer's TTL runs out (a timer on the channel's
- * scheduler), and it also passes on address changes that a lookup for another channel found. A stale answer
- * carries {@link CachingDnsNameResolverProvider#STALE}{@code = true} in the result's attributes. A host that never
- * resolved is reported with {@link NameResolver.Listener2#onError} as {@code UNAVAILABLE}, naming the host and the
- * lookup's error; the channel then retries with its own backoff by calling {@link #refresh}.
+ * scheduler), and it also passes on the first addresses, or a change of them, that a lookup for another channel
+ * found. A stale answer carries {@link CachingDnsNameResolverProvider#STALE}{@code = true} in the result's
+ * attributes. A host that never resolved is reported with {@link NameResolver.Listener2#onError} as
+ * {@code UNAVAILABLE}, naming the host and the lookup's error; the channel then retries with its own backoff by
+ * calling {@link #refresh}, unless another channel's lookup brings the answer first.
  *
  * <p>Not thread-safe by itself: gRPC calls it from the channel's {@link SynchronizationContext}, and every
  * callback from the cache is sent back through that context, which guards all mutable fields.
@@ -101,7 +102,10 @@ final class CachingDnsNameResolver extends NameResolver {
     }));
   }
 
-  /** A lookup made for another channel changed the addresses: pass it on unless this channel has it already. */
+  /**
+   * A lookup made for another channel found the host's first addresses or changed them: pass them on unless this
+   * channel has them already (it may have been waiting for that same lookup).
+   */
   private void onPushed(CachingDnsCache.Answer answer) {
     syncContext.execute(() -> {
       if (published != null && published.hasAddresses()

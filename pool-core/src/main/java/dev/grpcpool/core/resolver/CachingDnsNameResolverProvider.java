@@ -22,9 +22,11 @@ import java.util.function.LongSupplier;
  * A name resolver for {@code cached-dns:///host:port} targets that caches each host's addresses for a TTL, shares
  * the cache among all channels it resolves for, and keeps serving the last good addresses when a lookup fails.
  *
- * <p>Registered through {@code META-INF/services}, so {@code ManagedChannelBuilder.forTarget("cached-dns:///
- * myservice.internal:50051")} finds the default instance (JVM resolver, {@link #DEFAULT_TTL}). For another TTL,
- * lookup function or clock, build an instance and hand it to the channels by registry:
+ * <p>pool-core registers nothing by itself (see the package documentation for the ways to opt in). Registered
+ * with the no-argument constructor, in code or in the application's {@code META-INF/services} file, it is the
+ * default instance (JVM resolver, {@link #DEFAULT_TTL}), and {@code ManagedChannelBuilder.forTarget(
+ * "cached-dns:///myservice.internal:50051")} finds it. For another TTL, lookup function or clock, build an instance
+ * and hand it to the channels by registry:
  *
  * <pre>{@code
  * CachingDnsNameResolverProvider dns = CachingDnsNameResolverProvider.builder().ttl(Duration.ofSeconds(10)).build();
@@ -42,7 +44,8 @@ import java.util.function.LongSupplier;
  *   <li>an answer younger than the TTL is served without a lookup, also to {@code refresh()};
  *   <li>once it is older, the next {@code start()}, {@code refresh()} or the resolver's own expiry timer looks the
  *       host up again; concurrent requests share that one lookup, and a change of addresses it finds reaches every
- *       channel on the host, not only the one that asked;
+ *       channel on the host, not only the one that asked; so does a host's first answer, also to channels whose own
+ *       lookup failed and that would otherwise wait out their retry backoff;
  *   <li>a failed lookup of a host that resolved before serves the last good addresses, marked
  *       {@link #STALE}{@code = true} in the resolution attributes, counted by {@link #staleAnswers()} and logged,
  *       and is retried after another TTL;
@@ -59,7 +62,7 @@ public final class CachingDnsNameResolverProvider extends NameResolverProvider {
   /** The URI scheme this provider resolves. */
   public static final String SCHEME = "cached-dns";
 
-  /** TTL of the default instance, the one {@code META-INF/services} registers; the JDK also caches for 30 s. */
+  /** TTL of the default instance, the one the no-argument constructor builds; the JDK also caches for 30 s. */
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
 
   /** Set to {@code true} in a resolution result's attributes when the addresses are a stale, last-good answer. */
@@ -78,7 +81,10 @@ public final class CachingDnsNameResolverProvider extends NameResolverProvider {
 
   private final CachingDnsCache cache;
 
-  /** The instance {@code META-INF/services} creates: JVM resolver, {@link #DEFAULT_TTL}, {@link System#nanoTime}. */
+  /**
+   * The default instance, also the one {@link java.util.ServiceLoader} creates from a {@code META-INF/services}
+   * file: JVM resolver, {@link #DEFAULT_TTL}, {@link System#nanoTime}.
+   */
   public CachingDnsNameResolverProvider() {
     this(builder());
   }
@@ -144,10 +150,13 @@ public final class CachingDnsNameResolverProvider extends NameResolverProvider {
   }
 
   /**
-   * Returns a resolver for {@code cached-dns:///host[:port]}, or null for another scheme.
+   * Returns a resolver for {@code cached-dns:///host[:port]}, or null for another scheme. The port defaults to
+   * the channel's (443 for TLS, 80 for plaintext); an IPv6 address is written in brackets, percent-encoded
+   * ({@code cached-dns:///%5B::1%5D:50051}).
    *
-   * @throws IllegalArgumentException if the target has an authority (a DNS server, which is not supported) or no
-   *     host
+   * @throws IllegalArgumentException if the target has an authority (a DNS server, which is not supported), no
+   *     host, or a port that is not a number in 1..65535; gRPC passes it on from the channel builder's
+   *     {@code build()}, so a bad target fails there rather than on every call
    */
   @Override
   public NameResolver newNameResolver(URI targetUri, NameResolver.Args args) {
@@ -162,16 +171,11 @@ public final class CachingDnsNameResolverProvider extends NameResolverProvider {
     if (path == null || !path.startsWith("/") || path.length() < 2) {
       throw new IllegalArgumentException("cached-dns target must be cached-dns:///host[:port]: " + targetUri);
     }
-    URI name = URI.create("//" + path.substring(1));
-    String host = name.getHost();
-    if (host == null) {
-      throw new IllegalArgumentException("cached-dns target has no host: " + targetUri);
-    }
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    int port = name.getPort() == -1 ? args.getDefaultPort() : name.getPort();
-    return new CachingDnsNameResolver(host, port, name.getAuthority(), cache, args);
+    String name = path.substring(1);
+    // Checked here, not when the resolver publishes: an address it cannot build there fails inside the
+    // channel's synchronization context, which breaks the channel for good.
+    HostPort address = HostPort.parse(name, args.getDefaultPort(), "cached-dns target " + targetUri);
+    return new CachingDnsNameResolver(address.host, address.port, name, cache, args);
   }
 
   @Override

@@ -21,10 +21,12 @@ import java.util.List;
  * <p>Each {@code host:port} becomes its own address group (one subchannel each under round_robin). IPv6
  * literals are written in brackets, percent-encoded in the URI ({@code %5B::1%5D:50051}). A host name is
  * looked up when the channel starts the resolver and on each refresh. The authority is the URI's authority
- * if given ({@code static://echo.internal/...}), else the first address. Malformed targets are rejected
- * when the channel is built, with an {@link IllegalArgumentException} that quotes the bad entry.
+ * if given ({@code static://echo.internal/...}), else the first address. Malformed targets, such as an entry
+ * without a port or with a port outside 1..65535, are rejected when the channel is built, with an
+ * {@link IllegalArgumentException} that quotes the bad entry and says what is wrong with it.
  *
- * <p>Registered through {@code META-INF/services/io.grpc.NameResolverProvider}. This class is thread-safe.
+ * <p>pool-core does not register it; see the package documentation for the ways to opt in. This class is
+ * thread-safe.
  */
 public final class StaticNameResolverProvider extends NameResolverProvider {
 
@@ -72,54 +74,10 @@ public final class StaticNameResolverProvider extends NameResolverProvider {
     }
     List<HostPort> result = new ArrayList<>();
     for (String entry : list.split(",", -1)) {
-      result.add(HostPort.parse(entry.trim()));
+      String trimmed = entry.trim();
+      result.add(HostPort.parse(trimmed, -1, "static target entry \"" + trimmed + "\""));
     }
     return Collections.unmodifiableList(result);
-  }
-
-  /** One {@code host:port} entry of a static target. Immutable. */
-  static final class HostPort {
-    final String host;
-    final int port;
-
-    private HostPort(String host, int port) {
-      this.host = host;
-      this.port = port;
-    }
-
-    static HostPort parse(String entry) {
-      int colon = entry.lastIndexOf(':');
-      if (colon <= 0 || colon == entry.length() - 1) {
-        throw new IllegalArgumentException("static target entry must be host:port (was \"" + entry + "\")");
-      }
-      String host = entry.substring(0, colon);
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      } else if (host.indexOf(':') >= 0) {
-        throw new IllegalArgumentException(
-            "static target entry with an IPv6 host needs brackets, [host]:port (was \"" + entry + "\")");
-      }
-      int port;
-      try {
-        port = Integer.parseInt(entry.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("static target entry port must be a number (was \"" + entry + "\")");
-      }
-      if (host.isEmpty() || port < 1 || port > 65535) {
-        throw new IllegalArgumentException(
-            "static target entry must be host:port with port 1..65535 (was \"" + entry + "\")");
-      }
-      return new HostPort(host, port);
-    }
-
-    String authority() {
-      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
-    }
-
-    @Override
-    public String toString() {
-      return authority();
-    }
   }
 
   /** Publishes the fixed address list; re-resolves host names on refresh. Called on the channel's sync context. */

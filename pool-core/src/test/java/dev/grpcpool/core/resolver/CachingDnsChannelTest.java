@@ -8,10 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.ConnectivityState;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.NameResolver;
+import io.grpc.NameResolverProvider;
 import io.grpc.NameResolverRegistry;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -23,14 +26,18 @@ import io.grpc.testing.protobuf.SimpleResponse;
 import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,6 +121,29 @@ class CachingDnsChannelTest {
     assertThat(provider.cacheHits()).isGreaterThanOrEqualTo(1);
   }
 
+  // ---------------------------------------------------------------- targets
+
+  @Test
+  void portOutOfRange_failsChannelAndPoolCreation_insteadOfEveryCall() {
+    String target = "cached-dns:///" + HOST + ":99999";
+    assertThatThrownBy(() -> track(Grpc.newChannelBuilder(target, InsecureChannelCredentials.create(), registry)
+            .build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(target)
+        .hasMessageContaining("port 99999 is out of range 1..65535");
+
+    String poolTarget = "cached-dns:///" + HOST + ":65536";
+    assertThatThrownBy(() -> ChannelPool.create(PoolConfig.builder(poolTarget)
+            .size(2)
+            .channelBuilderFactory(t -> Grpc.newChannelBuilder(t, InsecureChannelCredentials.create(), registry))
+            .build())
+            .close())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(poolTarget)
+        .hasMessageContaining("port 65536 is out of range 1..65535");
+    assertThat(lookup.calls(HOST)).as("nothing was resolved").isZero();
+  }
+
   // ---------------------------------------------------------------- failures
 
   @Test
@@ -184,6 +214,39 @@ class CachingDnsChannelTest {
   }
 
   @Test
+  void firstAnswer_reachesChannelsWhoseLookupsFailed_beforeTheirOwnRetries() throws Exception {
+    Server a = startBackend("127.0.0.1", 0, "a");
+    String target = "cached-dns:///" + HOST + ":" + a.getPort();
+    lookup.fail(HOST, new UnknownHostException(HOST + ": not in DNS yet"));
+    List<RefreshCountingProvider> resolvers = new ArrayList<>();
+    List<ManagedChannel> waiting = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      // Each channel gets the shared provider through its own counting wrapper, to see when it retries.
+      RefreshCountingProvider counting = new RefreshCountingProvider(provider);
+      NameResolverRegistry own = new NameResolverRegistry();
+      own.register(counting);
+      ManagedChannel channel = track(Grpc.newChannelBuilder(target, InsecureChannelCredentials.create(), own).build());
+      channel.getState(true);
+      resolvers.add(counting);
+      waiting.add(channel);
+    }
+    // Two failed retries each: gRPC backs off 1 s, 1.6 s, 2.56 s (each +-20 %), so the next retry of every
+    // channel is at least 2 s away; only the cache can bring them the answer sooner.
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> resolvers.stream().allMatch(r -> r.refreshes.get() >= 2));
+    assertThat(waiting).allMatch(c -> c.getState(false) == ConnectivityState.TRANSIENT_FAILURE);
+
+    lookup.answer(HOST, "127.0.0.1");
+    ManagedChannel newcomer = channel(a.getPort());
+    assertThat(SimpleServiceGrpc.newBlockingStub(newcomer).withWaitForReady().withDeadlineAfter(CALL_DEADLINE)
+        .unaryRpc(SimpleRequest.getDefaultInstance()).getResponseMessage()).isEqualTo("a");
+
+    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+        .until(() -> waiting.stream().allMatch(c -> c.getState(false) == ConnectivityState.READY));
+    assertThat(waiting).allSatisfy(c -> assertThat(call(c)).isEqualTo("a"));
+  }
+
+  @Test
   void poolOfSixteen_sharesOneLookup() throws Exception {
     Server a = startBackend("127.0.0.1", 0, "a");
     lookup.answer(HOST, "127.0.0.1");
@@ -234,6 +297,66 @@ class CachingDnsChannelTest {
       seen.add(call(channel));
     }
     return seen;
+  }
+
+  /**
+   * Hands out the shared provider's resolvers wrapped so the test sees each {@code refresh()}, which is how a
+   * channel retries a failed resolution after its backoff.
+   */
+  private static final class RefreshCountingProvider extends NameResolverProvider {
+    private final NameResolverProvider delegate;
+    final AtomicInteger refreshes = new AtomicInteger();
+
+    RefreshCountingProvider(NameResolverProvider delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    protected boolean isAvailable() {
+      return true;
+    }
+
+    @Override
+    protected int priority() {
+      return 5;
+    }
+
+    @Override
+    public String getDefaultScheme() {
+      return delegate.getDefaultScheme();
+    }
+
+    @Override
+    public Collection<Class<? extends SocketAddress>> getProducedSocketAddressTypes() {
+      return delegate.getProducedSocketAddressTypes();
+    }
+
+    @Override
+    public NameResolver newNameResolver(URI targetUri, NameResolver.Args args) {
+      NameResolver resolver = delegate.newNameResolver(targetUri, args);
+      return new NameResolver() {
+        @Override
+        public String getServiceAuthority() {
+          return resolver.getServiceAuthority();
+        }
+
+        @Override
+        public void start(Listener2 listener) {
+          resolver.start(listener);
+        }
+
+        @Override
+        public void refresh() {
+          refreshes.incrementAndGet();
+          resolver.refresh();
+        }
+
+        @Override
+        public void shutdown() {
+          resolver.shutdown();
+        }
+      };
+    }
   }
 
   private Server startBackend(String host, int port, String id) throws IOException {

@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Tests for {@link CachingDnsNameResolverProvider} at the resolver level: the resolver is driven the way a channel
@@ -85,6 +87,34 @@ class CachingDnsNameResolverProviderTest {
         .isEqualTo("x.test");
     assertThat(provider.newNameResolver(URI.create("cached-dns:///x.test:8443"), args).getServiceAuthority())
         .isEqualTo("x.test:8443");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+      "cached-dns:///x.test:99999|port 99999 is out of range 1..65535",
+      "cached-dns:///x.test:65536|port 65536 is out of range 1..65535",
+      "cached-dns:///x.test:0|port 0 is out of range 1..65535",
+      "cached-dns:///x.test:-1|port \"-1\" is not a number in 1..65535",
+      "cached-dns:///x.test:http|port \"http\" is not a number in 1..65535",
+      "cached-dns:///x.test:|no port after ':'",
+      "cached-dns:///x.test:1234:5678|more than one ':'; write host:port, and an IPv6 address in brackets, [::1]:443",
+      "cached-dns:///:443|no host before the port",
+      "cached-dns:///%5B::1:443|'[' is not closed by ']'"})
+  void badHostOrPort_isRejectedNamingTheProblemAndTheTarget(String target, String problem) {
+    assertThatThrownBy(() -> provider.newNameResolver(URI.create(target), resolverArgs()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("cached-dns target " + target + ": " + problem);
+  }
+
+  @Test
+  void portsAtTheEndsOfTheRange_andBracketedIpv6_areAccepted() {
+    NameResolver.Args args = resolverArgs();
+    assertThat(provider.newNameResolver(URI.create("cached-dns:///x.test:1"), args).getServiceAuthority())
+        .isEqualTo("x.test:1");
+    assertThat(provider.newNameResolver(URI.create("cached-dns:///x.test:65535"), args).getServiceAuthority())
+        .isEqualTo("x.test:65535");
+    assertThat(provider.newNameResolver(URI.create("cached-dns:///%5B::1%5D:8443"), args).getServiceAuthority())
+        .isEqualTo("[::1]:8443");
   }
 
   @Test
@@ -188,6 +218,28 @@ class CachingDnsNameResolverProviderTest {
     syncContext.execute(resolver::refresh);
     assertThat(listener.nextAddresses()).containsExactly("10.0.0.1:443");
     assertThat(lookup.calls(HOST)).isEqualTo(2);
+  }
+
+  @Test
+  void firstAnswer_reachesResolversWhoseFirstLookupFailed_withoutTheirRefresh() throws Exception {
+    lookup.fail(HOST, new UnknownHostException(HOST + ": not in DNS yet"));
+    RecordingListener first = new RecordingListener();
+    RecordingListener second = new RecordingListener();
+    startResolver(provider, first);
+    startResolver(provider, second);
+    assertThat(first.nextError().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(second.nextError().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+
+    lookup.answer(HOST, "10.0.0.1");
+    RecordingListener third = new RecordingListener();
+    startResolver(provider, third);
+
+    assertThat(third.nextAddresses()).containsExactly("10.0.0.1:443");
+    // Neither of the first two asked again: the third's lookup is their answer too.
+    assertThat(first.nextAddresses()).containsExactly("10.0.0.1:443");
+    assertThat(second.nextAddresses()).containsExactly("10.0.0.1:443");
+    assertThat(first.results).as("told once").isEmpty();
+    assertThat(third.results).as("told once").isEmpty();
   }
 
   // ---------------------------------------------------------------- helpers

@@ -38,7 +38,7 @@ class StaticNameResolverProviderTest {
 
   @Test
   void parsesEveryAddress_includingBracketedIpv6() {
-    List<StaticNameResolverProvider.HostPort> list =
+    List<HostPort> list =
         StaticNameResolverProvider.parseAddresses("/127.0.0.1:50051, localhost:50052,[::1]:50053");
 
     assertThat(list).extracting(Object::toString)
@@ -60,15 +60,35 @@ class StaticNameResolverProviderTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
       "static:///|static target needs at least one host:port, as in static:///127.0.0.1:50051,127.0.0.1:50052",
-      "static:///10.0.0.1|static target entry must be host:port (was \"10.0.0.1\")",
-      "static:///10.0.0.1:1,|static target entry must be host:port (was \"\")",
-      "static:///10.0.0.1:http|static target entry port must be a number (was \"10.0.0.1:http\")",
-      "static:///10.0.0.1:70000|static target entry must be host:port with port 1..65535 (was \"10.0.0.1:70000\")",
-      "static:///::1:80|static target entry with an IPv6 host needs brackets, [host]:port (was \"::1:80\")"})
+      "static:///10.0.0.1|static target entry \"10.0.0.1\": no port; write host:port",
+      "static:///10.0.0.1:1,|static target entry \"\": empty; write host:port",
+      "static:///10.0.0.1:http|static target entry \"10.0.0.1:http\": port \"http\" is not a number in 1..65535",
+      "static:///10.0.0.1:70000|static target entry \"10.0.0.1:70000\": port 70000 is out of range 1..65535",
+      "static:///:80|static target entry \":80\": no host before the port",
+      "static:///h%20x:80|"
+          + "static target entry \"h x:80\": host \"h x\" has a character no host name or address has: ' '",
+      "static:///%5B10.0.0.1%5D:80|"
+          + "static target entry \"[10.0.0.1]:80\": brackets are for IPv6 addresses, found [10.0.0.1]",
+      "static:///::1:80|"
+          + "static target entry \"::1:80\": more than one ':'; write host:port, "
+          + "and an IPv6 address in brackets, [::1]:443"})
   void malformedTarget_isRejectedQuotingTheEntry(String target, String message) {
     assertThatThrownBy(() -> provider.newNameResolver(URI.create(target), args))
         .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+      "static:///10.0.0.1:0|port 0 is out of range 1..65535",
+      "static:///10.0.0.1:65536|port 65536 is out of range 1..65535",
+      "static:///10.0.0.1:1,10.0.0.2:99999|port 99999 is out of range 1..65535",
+      "static:///%5B::1%5D:99999|port 99999 is out of range 1..65535",
+      "static:///10.0.0.1:1234:5678|more than one ':'; write host:port, and an IPv6 address in brackets, [::1]:443"})
+  void badPort_isRejectedNamingThePortAndItsRange(String target, String problem) {
+    assertThatThrownBy(() -> provider.newNameResolver(URI.create(target), args))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageEndingWith(": " + problem);
   }
 }
