@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
@@ -23,6 +24,7 @@ public final class BenchFleet implements AutoCloseable {
 
   private final List<BenchServer> backends;
   private final boolean inProcess;
+  private final List<L4Balancer> balancers = new CopyOnWriteArrayList<>();
 
   private BenchFleet(List<BenchServer> backends, boolean inProcess) {
     this.backends = Collections.unmodifiableList(backends);
@@ -86,6 +88,23 @@ public final class BenchFleet implements AutoCloseable {
     return "static:///" + String.join(",", targets());
   }
 
+  /**
+   * Starts an {@link L4Balancer} in front of this fleet: one address whose connections are each pinned to one
+   * backend. Closed with the fleet.
+   *
+   * @param delay added to each direction of every connection, 0 for none
+   * @throws IllegalArgumentException for an in-process fleet or a delay out of range
+   */
+  public L4Balancer startL4(L4Balancer.Mode mode, Duration delay) {
+    L4Balancer balancer = L4Balancer.start(this, mode, delay);
+    balancers.add(balancer);
+    return balancer;
+  }
+
+  boolean isInProcess() {
+    return inProcess;
+  }
+
   /** Each backend's own target ({@code host:port}, or the in-process name), in id order. */
   public List<String> targets() {
     return backends.stream().map(BenchServer::target).collect(Collectors.toUnmodifiableList());
@@ -116,16 +135,22 @@ public final class BenchFleet implements AutoCloseable {
     return backends.stream().mapToLong(BenchServer::callsServed).sum();
   }
 
-  /** Closes every backend, even if closing one of them fails; the first failure is rethrown. */
+  /**
+   * Closes the fleet's L4 balancers, then every backend, even if closing one of them fails; the first failure is
+   * rethrown.
+   */
   @Override
   public void close() {
     RuntimeException first = null;
-    for (BenchServer b : backends) {
+    List<AutoCloseable> all = new ArrayList<>(balancers);
+    balancers.clear();
+    all.addAll(backends);
+    for (AutoCloseable b : all) {
       try {
         b.close();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         if (first == null) {
-          first = e;
+          first = e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
         } else {
           first.addSuppressed(e);
         }

@@ -9,6 +9,12 @@
  * target. The service is {@code grpcpool.echo.v1.Echo} (generated classes in
  * {@code dev.grpcpool.server.proto}).
  *
+ * <h2>Behind an L4 balancer</h2>
+ * {@link dev.grpcpool.server.BenchFleet#startL4} puts an {@link dev.grpcpool.server.L4Balancer} in front of a
+ * Netty fleet: one address whose TCP connections are each pinned to one backend (random, round-robin or
+ * least-connections, as kube-proxy, IPVS and cloud network load balancers do), with an optional delay per
+ * direction. It balances connections, not calls, so one channel reaches one backend only.
+ *
  * <h2>Interceptors</h2>
  * {@link dev.grpcpool.server.BenchServer.Builder#interceptors} adds the caller's
  * {@link io.grpc.ServerInterceptor}s to every service a backend serves (echo and health), first given runs first,
