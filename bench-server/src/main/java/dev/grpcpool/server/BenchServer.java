@@ -47,6 +47,7 @@ public final class BenchServer implements AutoCloseable {
   private final Builder settings;
   private final BackendState state;
   private final ServerResources resources;
+  private final Workers workers;
   private final HealthStatusManager health = new HealthStatusManager();
   private final io.grpc.ServerServiceDefinition echo;
 
@@ -62,8 +63,9 @@ public final class BenchServer implements AutoCloseable {
         + (settings.backendId != null ? settings.backendId
             : settings.inProcessName != null ? settings.inProcessName : "port" + settings.port) + "-";
     this.resources = new ServerResources(settings.executor, threadPrefix, settings.inProcessName == null);
+    this.workers = settings.workers > 0 ? new Workers(settings.workers, resources.queuedWorkExecutor()) : null;
     this.echo = ServerInterceptors.intercept(
-        new EchoService(state, resources.timer()), new CallAccounting(state));
+        new EchoService(state, resources.timer(), workers), new CallAccounting(state));
     // The whole server ("") starts SERVING in the manager; the echo service is named too, so clients that
     // check it by name get an answer rather than NOT_FOUND.
     health.setStatus(ECHO_SERVICE, ServingStatus.SERVING);
@@ -192,6 +194,11 @@ public final class BenchServer implements AutoCloseable {
     return state.maxActiveCalls();
   }
 
+  /** Requests whose work waits for one of the backend's {@linkplain Builder#workers workers}; 0 without a limit. */
+  public int waitingForWorkers() {
+    return workers == null ? 0 : workers.waiting();
+  }
+
   /** Restarts the {@link #maxActiveCalls()} high-water mark from the current number of active calls. */
   public void resetMaxActiveCalls() {
     state.resetMaxActiveCalls();
@@ -290,12 +297,16 @@ public final class BenchServer implements AutoCloseable {
    *
    * <p>Not thread-safe.
    */
+  /** Largest worker limit {@link Builder#workers} accepts. */
+  public static final int MAX_WORKERS = 100_000;
+
   public static final class Builder {
     final String inProcessName;
     final int port;
     String backendId;
     String host = "127.0.0.1";
     int maxConcurrentCallsPerConnection;
+    int workers;
     Duration permitKeepAliveTime;
     boolean permitKeepAliveWithoutCalls;
     Duration maxConnectionAge;
@@ -315,6 +326,23 @@ public final class BenchServer implements AutoCloseable {
     /** The id written into every answer; default: the backend's {@link BenchServer#target()}. */
     public Builder backendId(String id) {
       this.backendId = Checks.nonEmpty(id, "backendId");
+      return this;
+    }
+
+    /**
+     * The backend's capacity: at most {@code workers} requests' simulated work at once across all its
+     * connections; more wait in arrival order, as calls queue for a worker pool of that size. With I/O work of
+     * {@code t} per call a backend then serves at most {@code workers ÷ t} calls per second, without using the
+     * CPU to get there. Default: no limit.
+     *
+     * @throws IllegalArgumentException if {@code workers} is below 1 or above {@value #MAX_WORKERS}
+     */
+    public Builder workers(int workers) {
+      if (workers < 1 || workers > MAX_WORKERS) {
+        throw new IllegalArgumentException("workers must be between 1 and " + MAX_WORKERS + " (was " + workers
+            + ")");
+      }
+      this.workers = workers;
       return this;
     }
 
@@ -455,6 +483,7 @@ public final class BenchServer implements AutoCloseable {
       b.backendId = id;
       b.host = host;
       b.maxConcurrentCallsPerConnection = maxConcurrentCallsPerConnection;
+      b.workers = workers;
       b.permitKeepAliveTime = permitKeepAliveTime;
       b.permitKeepAliveWithoutCalls = permitKeepAliveWithoutCalls;
       b.maxConnectionAge = maxConnectionAge;

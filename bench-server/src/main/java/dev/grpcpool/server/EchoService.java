@@ -29,10 +29,13 @@ final class EchoService extends EchoGrpc.EchoImplBase {
 
   private final BackendState state;
   private final ScheduledExecutorService timer;
+  /** The backend's worker limit, or null when work runs as soon as it arrives. */
+  private final Workers workers;
 
-  EchoService(BackendState state, ScheduledExecutorService timer) {
+  EchoService(BackendState state, ScheduledExecutorService timer, Workers workers) {
     this.state = state;
     this.timer = timer;
+    this.workers = workers;
   }
 
   @Override
@@ -40,9 +43,8 @@ final class EchoService extends EchoGrpc.EchoImplBase {
     if (refused(request, responses)) {
       return;
     }
-    long ioNanos = spinThenWaitNanos(request);
     EchoResponse answer = answer(request);
-    after(ioNanos, responses, () -> {
+    work(request, responses, () -> {
       responses.onNext(answer);
       responses.onCompleted();
     });
@@ -57,8 +59,7 @@ final class EchoService extends EchoGrpc.EchoImplBase {
     StreamSender sender = new StreamSender(call, answer(request), Math.max(1, request.getStreamMessages()));
     call.setOnCancelHandler(sender::cancel);
     call.setOnReadyHandler(sender::drain);
-    long ioNanos = spinThenWaitNanos(request);
-    after(ioNanos, responses, sender::start);
+    work(request, responses, sender::start);
   }
 
   @Override
@@ -87,9 +88,8 @@ final class EchoService extends EchoGrpc.EchoImplBase {
           return;
         }
         // The call's work is the last request's: one answer, one unit of simulated service time.
-        long ioNanos = spinThenWaitNanos(last);
         EchoResponse answer = answer(last);
-        after(ioNanos, responses, () -> {
+        work(last, responses, () -> {
           responses.onNext(answer);
           responses.onCompleted();
         });
@@ -110,9 +110,8 @@ final class EchoService extends EchoGrpc.EchoImplBase {
           return;
         }
         responder.expectOne();
-        long ioNanos = spinThenWaitNanos(request);
         EchoResponse answer = answer(request);
-        after(ioNanos, responses, () -> responder.send(answer));
+        work(request, responses, () -> responder.send(answer));
       }
 
       @Override
@@ -161,7 +160,26 @@ final class EchoService extends EchoGrpc.EchoImplBase {
     return TimeUnit.MICROSECONDS.toNanos(ioMicros) + state.slowDownNanos();
   }
 
-  private void after(long nanos, StreamObserver<EchoResponse> responses, Runnable send) {
+  /**
+   * Runs the request's simulated work, then {@code send}; with a worker limit, first waits for a worker, which
+   * is released once {@code send} has run (or could not be scheduled).
+   */
+  private void work(EchoRequest request, StreamObserver<EchoResponse> responses, Runnable send) {
+    Workers w = workers;
+    if (w == null) {
+      after(spinThenWaitNanos(request), responses, send, () -> { });
+      return;
+    }
+    w.run(() -> after(spinThenWaitNanos(request), responses, () -> {
+      try {
+        send.run();
+      } finally {
+        w.release();
+      }
+    }, w::release));
+  }
+
+  private void after(long nanos, StreamObserver<EchoResponse> responses, Runnable send, Runnable dropped) {
     if (nanos <= 0) {
       send.run();
       return;
@@ -170,6 +188,7 @@ final class EchoService extends EchoGrpc.EchoImplBase {
       timer.schedule(send, nanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       // Only while the server closes: its calls are being cancelled anyway.
+      dropped.run();
       responses.onError(Status.UNAVAILABLE.withDescription("server is closing").asRuntimeException());
     }
   }

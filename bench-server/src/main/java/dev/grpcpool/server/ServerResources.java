@@ -7,7 +7,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -49,6 +51,14 @@ final class ServerResources {
         : null;
     this.timer = new ScheduledThreadPoolExecutor(1, daemonFactory(threadPrefix + "timer"));
     timer.setRemoveOnCancelPolicy(true);
+  }
+
+  /**
+   * Where work that waited for a backend worker runs: the call executor, or the JVM's common pool when gRPC
+   * supplies the executor (GRPC_DEFAULT) or calls run on the transport's threads (DIRECT).
+   */
+  Executor queuedWorkExecutor() {
+    return callExecutor != null ? callExecutor : ForkJoinPool.commonPool();
   }
 
   /** The timer that completes I/O waits; it never runs call work, only sends answers. */

@@ -23,7 +23,9 @@
  * <h2>Work</h2>
  * A request's {@code cpu_micros} spin on the handling thread; its {@code io_micros} are a wait that holds no
  * thread (the answer is scheduled on a timer). A request naming neither gets the backend's
- * {@link dev.grpcpool.server.WorkProfile}.
+ * {@link dev.grpcpool.server.WorkProfile}. {@link dev.grpcpool.server.BenchServer.Builder#workers} caps how many
+ * requests' work a backend does at once, across all its connections; the rest wait their turn, so a backend
+ * saturates at a known rate as a server with a worker pool does.
  *
  * <h2>Threads</h2>
  * {@link dev.grpcpool.server.ServerExecutor#WORK_STEALING}, the default, runs calls on a work-stealing pool
