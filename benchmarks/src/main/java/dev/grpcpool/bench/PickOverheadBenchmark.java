@@ -1,5 +1,7 @@
 package dev.grpcpool.bench;
 
+import dev.grpcpool.bench.jmh.ArticleRwLockPool;
+import dev.grpcpool.bench.jmh.Fixtures;
 import dev.grpcpool.core.ChannelPool;
 import dev.grpcpool.core.PickStrategy;
 import dev.grpcpool.core.PoolConfig;

@@ -1,5 +1,8 @@
 package dev.grpcpool.bench;
 
+import dev.grpcpool.bench.jmh.ClosedLoop;
+import dev.grpcpool.bench.jmh.Fixtures;
+import dev.grpcpool.bench.jmh.LatencyTrial;
 import dev.grpcpool.core.ChannelPool;
 import dev.grpcpool.core.PickStrategy;
 import dev.grpcpool.core.PoolConfig;

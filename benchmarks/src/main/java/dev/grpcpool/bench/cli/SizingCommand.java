@@ -1,6 +1,5 @@
 package dev.grpcpool.bench.cli;
 
-import dev.grpcpool.bench.report.SizingReport;
 import dev.grpcpool.core.sizing.PoolSizing;
 import java.time.Duration;
 import java.util.List;

@@ -6,7 +6,7 @@ import dev.grpcpool.bench.load.LoadTarget;
 import dev.grpcpool.bench.load.RunOutput;
 import dev.grpcpool.bench.load.RunSettings;
 import dev.grpcpool.bench.load.SizeSweep;
-import dev.grpcpool.bench.report.RunFolder;
+import dev.grpcpool.bench.results.RunFolder;
 import dev.grpcpool.core.sizing.PoolSizing;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -70,6 +70,16 @@ public final class BenchmarkKey implements Comparable<BenchmarkKey> {
     return metric.isEmpty() ? name : name + ":" + metric;
   }
 
+  /**
+   * Whether {@code other} is this key but for the benchmark class's package: the same class simple name,
+   * method, metric, mode, threads and params. A benchmark that moved to another package between two runs
+   * (the reference of {@code --normalize-by}, for one) is still the same benchmark to this test.
+   */
+  boolean equalsIgnoringPackage(BenchmarkKey other) {
+    return shortName().equals(other.shortName()) && mode.equals(other.mode) && threads == other.threads
+        && params.equals(other.params);
+  }
+
   /** {@code a=1, b=2}, or empty without parameters. */
   public String paramsText() {
     StringBuilder sb = new StringBuilder();

@@ -2,9 +2,9 @@ package dev.grpcpool.bench.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.grpcpool.bench.report.HgrmWriter;
-import dev.grpcpool.bench.report.HlogWriter;
-import dev.grpcpool.bench.report.RunFolder;
+import dev.grpcpool.bench.results.HgrmWriter;
+import dev.grpcpool.bench.results.HlogWriter;
+import dev.grpcpool.bench.results.RunFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

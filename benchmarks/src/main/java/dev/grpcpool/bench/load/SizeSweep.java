@@ -1,6 +1,6 @@
 package dev.grpcpool.bench.load;
 
-import dev.grpcpool.bench.load.report.SvgChart;
+import dev.grpcpool.bench.load.html.SvgChart;
 import dev.grpcpool.core.sizing.PoolSizing;
 import java.io.IOException;
 import java.io.PrintWriter;

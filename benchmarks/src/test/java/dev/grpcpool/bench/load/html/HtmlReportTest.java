@@ -1,4 +1,4 @@
-package dev.grpcpool.bench.load.report;
+package dev.grpcpool.bench.load.html;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
