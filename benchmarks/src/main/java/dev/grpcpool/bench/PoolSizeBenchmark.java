@@ -3,6 +3,7 @@ package dev.grpcpool.bench;
 import dev.grpcpool.bench.jmh.ClosedLoop;
 import dev.grpcpool.bench.jmh.Fixtures;
 import dev.grpcpool.bench.jmh.LatencyTrial;
+import dev.grpcpool.bench.work.SizingWorkload;
 import dev.grpcpool.core.ChannelPool;
 import dev.grpcpool.core.PickStrategy;
 import dev.grpcpool.core.PoolConfig;
@@ -35,8 +36,12 @@ import org.openjdk.jmh.infra.IterationParams;
  * is computed on this machine, not typed in: the rule of thumb for the workload ({@code RULE}), the same under
  * high concurrency ({@code RULE_HIGH_CONCURRENCY}), Little's law for the calls in flight ({@code LITTLES_LAW},
  * ⌈inFlight ÷ 50 streams per channel⌉), and a single channel ({@code ONE}) as the reference; against a Netty
- * server on loopback doing that kind of work per call ({@code CPU}: 20 µs spun, {@code IO}: 1 ms waited
- * without a thread, {@code MIXED}: 10 µs spun + 500 µs waited).
+ * server on loopback doing that kind of work per call, the project's presets ({@link WorkProfile#preset}):
+ * {@code CPU}: {@value WorkProfile#PRESET_CPU_MICROS} µs spun, {@code IO}: {@value WorkProfile#PRESET_IO_MICROS} µs
+ * waited without a thread, {@code MIXED}: {@value WorkProfile#PRESET_MIXED_CPU_MICROS} µs spun +
+ * {@value WorkProfile#PRESET_MIXED_IO_MICROS} µs waited. (Until the presets were shared with the load generator
+ * this suite spun 20 µs for {@code CPU} and 10 µs for {@code MIXED}; scores of {@code CPU} and {@code MIXED}
+ * from before that are not comparable with later ones.)
  *
  * <p>How to read it: the score is calls per second (higher is better), closed loop with {@code inFlight} calls
  * outstanding; compare the sizings of one workload with each other, above all with {@code ONE}. The console
@@ -57,21 +62,6 @@ import org.openjdk.jmh.infra.IterationParams;
 @State(Scope.Benchmark)
 public class PoolSizeBenchmark {
 
-  /** The server's work per call, and the workload it stands for in {@link PoolSizing}. */
-  public enum Work {
-    CPU(PoolSizing.Workload.CPU_BOUND, WorkProfile.cpu(20)),
-    IO(PoolSizing.Workload.IO_BOUND, WorkProfile.io(1_000)),
-    MIXED(PoolSizing.Workload.MIXED, WorkProfile.mixed(10, 500));
-
-    final PoolSizing.Workload workload;
-    final WorkProfile profile;
-
-    Work(PoolSizing.Workload workload, WorkProfile profile) {
-      this.workload = workload;
-      this.profile = profile;
-    }
-  }
-
   /** Where the pool size comes from. */
   public enum Sizing {
     ONE,
@@ -84,8 +74,9 @@ public class PoolSizeBenchmark {
   private static final Duration LITTLES_LAW_LATENCY = Duration.ofSeconds(1);
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
 
+  /** The server's work per call: the preset of this kind, sized for as {@link SizingWorkload} says. */
   @Param({"CPU", "IO", "MIXED"})
-  public Work work;
+  public WorkProfile.Kind work;
 
   @Param({"ONE", "RULE", "RULE_HIGH_CONCURRENCY", "LITTLES_LAW"})
   public Sizing sizing;
@@ -101,14 +92,14 @@ public class PoolSizeBenchmark {
   private ClosedLoop loop;
 
   /** The pool size for a sizing, workload, concurrency and core count, as the trial computes it. */
-  static int poolSize(Sizing sizing, Work work, int inFlight, int cores) {
+  static int poolSize(Sizing sizing, WorkProfile.Kind work, int inFlight, int cores) {
     switch (sizing) {
       case ONE:
         return 1;
       case RULE:
-        return PoolSizing.recommend(work.workload, false, cores);
+        return PoolSizing.recommend(SizingWorkload.of(work), false, cores);
       case RULE_HIGH_CONCURRENCY:
-        return PoolSizing.recommend(work.workload, true, cores);
+        return PoolSizing.recommend(SizingWorkload.of(work), true, cores);
       default:
         return PoolSizing.littlesLaw(inFlight, LITTLES_LAW_LATENCY).channels();
     }
@@ -118,7 +109,8 @@ public class PoolSizeBenchmark {
   public void setUp(BenchmarkParams params) {
     int cores = Runtime.getRuntime().availableProcessors();
     int size = poolSize(sizing, work, inFlight, cores);
-    server = BenchServer.netty(0).work(work.profile).start();
+    WorkProfile profile = WorkProfile.preset(work);
+    server = BenchServer.netty(0).work(profile).start();
     pool = ChannelPool.create(PoolConfig.builder(server.target())
         .size(size)
         .pickStrategy(PickStrategy.ROUND_ROBIN)
@@ -128,7 +120,7 @@ public class PoolSizeBenchmark {
     request = Fixtures.request();
     String detail = size + (size == 1 ? " channel" : " channels") + ", " + cores + " cores";
     System.out.println("pool size: " + detail);
-    trial = LatencyTrial.start(params, "Unary echo call over Netty loopback, " + work.profile
+    trial = LatencyTrial.start(params, "Unary echo call over Netty loopback, " + profile
         + " per call on the server, closed loop with " + inFlight + " calls in flight; value = send to response.",
         detail);
     loop = new ClosedLoop(inFlight, trial.recorder(), CALL_DEADLINE, null);

@@ -24,9 +24,10 @@ class PackageDependenciesTest {
   private static final String LOAD = "dev.grpcpool.bench.load..";
   private static final String COMPARE = "dev.grpcpool.bench.compare..";
   private static final String CLI = "dev.grpcpool.bench.cli..";
-  /** What the suites and the load generator share: latency recording, run files, a metrics endpoint. */
+  /** What the suites and the load generator share: latency recording, run files, a metrics endpoint, the work vocabulary. */
   private static final String[] SHARED = {
-      "dev.grpcpool.bench.latency..", "dev.grpcpool.bench.results..", "dev.grpcpool.bench.metrics.."};
+      "dev.grpcpool.bench.latency..", "dev.grpcpool.bench.results..", "dev.grpcpool.bench.metrics..",
+      "dev.grpcpool.bench.work.."};
 
   private static final JavaClasses CLASSES = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -8,8 +8,9 @@ import dev.grpcpool.bench.load.LoadSpec;
 import dev.grpcpool.bench.load.LoadTarget;
 import dev.grpcpool.bench.load.RunOutput;
 import dev.grpcpool.bench.load.RunSettings;
-import dev.grpcpool.bench.load.Work;
 import dev.grpcpool.bench.load.Strategy;
+import dev.grpcpool.bench.work.SizingWorkload;
+import dev.grpcpool.server.WorkProfile;
 import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -153,9 +154,11 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--work", defaultValue = "none", paramLabel = "none|cpu|io|mixed",
         converter = WorkConverter.class,
-        description = "Simulated server work per call: cpu (100 us spun), io (1 ms waited), mixed (50 us + 500 us)"
-            + " or none; also the workload of --pool-size auto. Default: ${DEFAULT-VALUE}.")
-    Work work;
+        description = "Simulated server work per call: cpu (" + WorkProfile.PRESET_CPU_MICROS + " us spun), io ("
+            + WorkProfile.PRESET_IO_MICROS + " us waited), mixed (" + WorkProfile.PRESET_MIXED_CPU_MICROS + " us + "
+            + WorkProfile.PRESET_MIXED_IO_MICROS + " us) or none; also the workload of --pool-size auto."
+            + " Default: ${DEFAULT-VALUE}.")
+    WorkProfile.Kind work;
 
     @Option(names = "--cpu-micros", paramLabel = "MICROS", description = "CPU the server spins per call.")
     Long cpuMicros;
@@ -263,8 +266,9 @@ public final class LoadCommand implements Callable<Integer> {
           throw new IllegalArgumentException("--max-errors must be a percentage in 0..100, was " + maxErrorsPercent);
         }
         return b.arrivals(arrivals).duration(duration).deadline(deadline).payloadBytes(payload)
-            .responseSize(responseSize).cpuMicros(cpuMicros != null ? cpuMicros : work.cpuMicros())
-            .ioMicros(ioMicros != null ? ioMicros : work.ioMicros()).seed(seed)
+            .responseSize(responseSize)
+            .cpuMicros(cpuMicros != null ? cpuMicros : WorkProfile.preset(work).cpuMicros())
+            .ioMicros(ioMicros != null ? ioMicros : WorkProfile.preset(work).ioMicros()).seed(seed)
             .maxErrorShare(maxErrorsPercent / 100).build();
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(cmd, e.getMessage());
@@ -295,7 +299,7 @@ public final class LoadCommand implements Callable<Integer> {
         if (!faults.isEmpty()) {
           faults.check(backends, loadSpec.duration());
         }
-        return new RunSettings(loadSpec, strategy, poolSize(cmd), work.workload(), healthService, healthInterval,
+        return new RunSettings(loadSpec, strategy, poolSize(cmd), SizingWorkload.of(work), healthService, healthInterval,
             faults, out, quiet, metricsPort);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(cmd, e.getMessage());
@@ -372,11 +376,11 @@ public final class LoadCommand implements Callable<Integer> {
   }
 
   /** none, cpu, io or mixed, any case. */
-  static final class WorkConverter implements CommandLine.ITypeConverter<Work> {
+  static final class WorkConverter implements CommandLine.ITypeConverter<WorkProfile.Kind> {
     @Override
-    public Work convert(String value) {
+    public WorkProfile.Kind convert(String value) {
       try {
-        return Work.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        return WorkProfile.Kind.valueOf(value.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new CommandLine.TypeConversionException("unknown work '" + value + "'; use none, cpu, io or mixed");
       }
