@@ -8,8 +8,9 @@ import dev.grpcpool.bench.load.LoadSpec;
 import dev.grpcpool.bench.load.LoadTarget;
 import dev.grpcpool.bench.load.RunOutput;
 import dev.grpcpool.bench.load.RunSettings;
-import dev.grpcpool.bench.load.Strategy;
+import dev.grpcpool.bench.load.Channels;
 import dev.grpcpool.bench.work.SizingWorkload;
+import dev.grpcpool.core.PickStrategy;
 import dev.grpcpool.server.WorkProfile;
 import java.io.File;
 import java.io.PrintWriter;
@@ -201,9 +202,13 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--strategy", defaultValue = "ROUND_ROBIN", converter = StrategyConverter.class,
         paramLabel = "STRATEGY",
-        description = "SINGLE (one channel, no pool), ROUND_ROBIN, HEALTHY_FIRST, LEAST_IN_FLIGHT or"
-            + " POWER_OF_TWO_CHOICES. Default: ${DEFAULT-VALUE}.")
-    Strategy strategy;
+        description = "The pool's pick strategy: ROUND_ROBIN, HEALTHY_FIRST, LEAST_IN_FLIGHT or POWER_OF_TWO_CHOICES."
+            + " Default: ${DEFAULT-VALUE}.")
+    PickStrategy strategy;
+
+    @Option(names = "--single-channel",
+        description = "One plain channel and no pool, the baseline a pool must beat (no --strategy, no --pool-size).")
+    boolean singleChannel;
 
     @Option(names = "--health-service", paramLabel = "NAME",
         description = "grpc.health.v1 service the pool checks; \"\" for the whole server. Default: none"
@@ -299,7 +304,11 @@ public final class LoadCommand implements Callable<Integer> {
         if (!faults.isEmpty()) {
           faults.check(backends, loadSpec.duration());
         }
-        return new RunSettings(loadSpec, strategy, poolSize(cmd), SizingWorkload.of(work), healthService, healthInterval,
+        if (singleChannel && specified(cmd, "--strategy")) {
+          throw new CommandLine.ParameterException(cmd, "--single-channel has no pool to pick from; drop --strategy");
+        }
+        Channels channels = singleChannel ? Channels.single() : Channels.pool(strategy);
+        return new RunSettings(loadSpec, channels, poolSize(cmd), SizingWorkload.of(work), healthService, healthInterval,
             faults, out, quiet, metricsPort);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(cmd, e.getMessage());
@@ -361,17 +370,17 @@ public final class LoadCommand implements Callable<Integer> {
   }
 
   /** Strategy names in any case, with - or _. */
-  static final class StrategyConverter implements CommandLine.ITypeConverter<Strategy> {
+  static final class StrategyConverter implements CommandLine.ITypeConverter<PickStrategy> {
     @Override
-    public Strategy convert(String value) {
+    public PickStrategy convert(String value) {
       String v = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-      for (Strategy s : Strategy.values()) {
+      for (PickStrategy s : PickStrategy.values()) {
         if (s.name().equals(v)) {
           return s;
         }
       }
       throw new CommandLine.TypeConversionException("unknown strategy '" + value
-          + "'; use SINGLE, ROUND_ROBIN, HEALTHY_FIRST, LEAST_IN_FLIGHT or POWER_OF_TWO_CHOICES");
+          + "'; use ROUND_ROBIN, HEALTHY_FIRST, LEAST_IN_FLIGHT or POWER_OF_TWO_CHOICES");
     }
   }
 

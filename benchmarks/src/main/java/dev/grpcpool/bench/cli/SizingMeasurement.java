@@ -78,7 +78,7 @@ final class SizingMeasurement {
     }
     LoadSpec spec = m.load.loadSpec(sizing, slo != null);
     RunSettings settings = m.load.settings(spec, sizing);
-    settings = new RunSettings(spec, settings.strategy(), null, workload, settings.healthService(),
+    settings = new RunSettings(spec, settings.channels(), null, workload, settings.healthService(),
         settings.healthInterval(), settings.faults(), settings.out(), settings.quiet(), null);
     try {
       RunOutput.checkUsable(settings.out());

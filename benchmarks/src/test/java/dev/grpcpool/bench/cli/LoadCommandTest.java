@@ -115,6 +115,8 @@ class LoadCommandTest {
       "--concurrency 0                             | concurrency must be in 1..100000",
       "--payload 10                                | give --rate",
       "--rate 10 --strategy FASTEST                | unknown strategy 'FASTEST'",
+      "--rate 10 --single-channel --strategy HEALTHY_FIRST | --single-channel has no pool to pick from",
+      "--rate 10 --single-channel --metrics-port 0 | --single-channel has no pool metrics",
       "--rate 10 --fault kill:x@1s                 | bad fault 'kill:x@1s'",
       "--rate 10 --fault explode:1@1s              | unknown action 'explode'",
       "--rate 10 --fault slow:0@1s                 | slow needs the extra latency",

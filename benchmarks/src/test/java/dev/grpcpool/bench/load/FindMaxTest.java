@@ -48,7 +48,7 @@ class FindMaxTest {
   @Test
   void looseObjective_findsTheCapacity_tightOneALowerRate() throws Exception {
     target = LoadTarget.embedded(LoadTarget.Transport.NETTY, 1, 10);
-    connection = target.connect(Strategy.SINGLE, 1, null, Duration.ofSeconds(1));
+    connection = target.connect(Channels.single(), 1, null, Duration.ofSeconds(1));
 
     FindMax.Outcome loose = search("p99=1s", tmp.resolve("loose"));
     FindMax.Outcome tight = search("p99=14ms", tmp.resolve("tight"));
