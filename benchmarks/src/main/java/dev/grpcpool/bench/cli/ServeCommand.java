@@ -43,7 +43,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--backends", defaultValue = "1", description = "Number of backends. Default: ${DEFAULT-VALUE}.")
   int backends;
 
-  @Option(names = "--work", defaultValue = "none", converter = WorkKindConverter.class,
+  @Option(names = "--work", defaultValue = "none",
       description = "Work for requests that name none: none, cpu, io or mixed. Default: ${DEFAULT-VALUE}.")
   WorkProfile.Kind work;
 
@@ -148,18 +148,6 @@ public final class ServeCommand implements Callable<Integer> {
     }, "grpcpool-serve-shutdown"));
     new CountDownLatch(1).await();
     return GrpcPoolCli.EXIT_OK;
-  }
-
-  static final class WorkKindConverter implements CommandLine.ITypeConverter<WorkProfile.Kind> {
-    @Override
-    public WorkProfile.Kind convert(String value) {
-      try {
-        return WorkProfile.Kind.valueOf(value.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(
-            "unknown work '" + value + "', expected none, cpu, io or mixed");
-      }
-    }
   }
 
   static final class ExecutorConverter implements CommandLine.ITypeConverter<ServerExecutor> {
