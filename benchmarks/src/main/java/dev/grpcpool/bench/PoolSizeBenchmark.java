@@ -1,8 +1,7 @@
 package dev.grpcpool.bench;
 
-import dev.grpcpool.bench.jmh.ClosedLoop;
+import dev.grpcpool.bench.jmh.ClosedLoopSuite;
 import dev.grpcpool.bench.jmh.Fixtures;
-import dev.grpcpool.bench.jmh.LatencyTrial;
 import dev.grpcpool.bench.work.SizingWorkload;
 import dev.grpcpool.core.ChannelPool;
 import dev.grpcpool.core.PickStrategy;
@@ -10,8 +9,6 @@ import dev.grpcpool.core.PoolConfig;
 import dev.grpcpool.core.sizing.PoolSizing;
 import dev.grpcpool.server.BenchServer;
 import dev.grpcpool.server.WorkProfile;
-import dev.grpcpool.server.proto.EchoGrpc;
-import dev.grpcpool.server.proto.EchoRequest;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,11 +22,9 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * Does the pool size that {@link PoolSizing} recommends pay off? Unary echo calls through a pool whose size
@@ -60,7 +55,7 @@ import org.openjdk.jmh.infra.IterationParams;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 @State(Scope.Benchmark)
-public class PoolSizeBenchmark {
+public class PoolSizeBenchmark extends ClosedLoopSuite {
 
   /** Where the pool size comes from. */
   public enum Sizing {
@@ -86,10 +81,6 @@ public class PoolSizeBenchmark {
 
   private BenchServer server;
   private ChannelPool pool;
-  private EchoGrpc.EchoStub stub;
-  private EchoRequest request;
-  private LatencyTrial trial;
-  private ClosedLoop loop;
 
   /** The pool size for a sizing, workload, concurrency and core count, as the trial computes it. */
   static int poolSize(Sizing sizing, WorkProfile.Kind work, int inFlight, int cores) {
@@ -116,33 +107,16 @@ public class PoolSizeBenchmark {
         .pickStrategy(PickStrategy.ROUND_ROBIN)
         .build());
     Fixtures.warmUpEachChannel(pool);
-    stub = EchoGrpc.newStub(pool);
-    request = Fixtures.request();
     String detail = size + (size == 1 ? " channel" : " channels") + ", " + cores + " cores";
     System.out.println("pool size: " + detail);
-    trial = LatencyTrial.start(params, "Unary echo call over Netty loopback, " + profile
+    startCalls(params, pool, "Unary echo call over Netty loopback, " + profile
         + " per call on the server, closed loop with " + inFlight + " calls in flight; value = send to response.",
-        detail);
-    loop = new ClosedLoop(inFlight, trial.recorder(), CALL_DEADLINE, null);
+        detail, inFlight, CALL_DEADLINE, null);
   }
 
-  @Setup(Level.Iteration)
-  public void startIteration() {
-    trial.iterationStarting();
-  }
-
-  @TearDown(Level.Iteration)
-  public void endIteration(IterationParams iteration) throws InterruptedException {
-    loop.drain();
-    trial.iterationFinished(iteration);
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() throws InterruptedException {
+  @Override
+  protected void closeFixtures() throws InterruptedException {
     try {
-      if (trial != null) {
-        trial.finish();
-      }
       Fixtures.close(pool);
     } finally {
       server.close();
@@ -153,7 +127,7 @@ public class PoolSizeBenchmark {
   @Benchmark
   @Threads(1)
   public void unary() throws InterruptedException {
-    loop.send(stub, request);
+    send();
   }
 
   /*

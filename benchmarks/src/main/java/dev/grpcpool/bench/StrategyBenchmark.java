@@ -1,8 +1,7 @@
 package dev.grpcpool.bench;
 
-import dev.grpcpool.bench.jmh.ClosedLoop;
+import dev.grpcpool.bench.jmh.ClosedLoopSuite;
 import dev.grpcpool.bench.jmh.Fixtures;
-import dev.grpcpool.bench.jmh.LatencyTrial;
 import dev.grpcpool.core.ChannelPool;
 import dev.grpcpool.core.PickStrategy;
 import dev.grpcpool.core.PoolConfig;
@@ -10,8 +9,6 @@ import dev.grpcpool.core.PoolStats;
 import dev.grpcpool.server.BenchFleet;
 import dev.grpcpool.server.BenchServer;
 import dev.grpcpool.server.WorkProfile;
-import dev.grpcpool.server.proto.EchoGrpc;
-import dev.grpcpool.server.proto.EchoRequest;
 import dev.grpcpool.server.proto.EchoResponse;
 import io.grpc.ConnectivityState;
 import java.time.Duration;
@@ -33,7 +30,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * Which strategy copes with a degraded fleet? Every {@link PickStrategy} against three Netty backends on
@@ -61,7 +57,7 @@ import org.openjdk.jmh.infra.IterationParams;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 @State(Scope.Benchmark)
-public class StrategyBenchmark {
+public class StrategyBenchmark extends ClosedLoopSuite {
 
   static final long WORK_MICROS = 200;
   static final long SLOW_EXTRA_MILLIS = 5;
@@ -89,10 +85,6 @@ public class StrategyBenchmark {
 
   private BenchFleet fleet;
   private ChannelPool pool;
-  private EchoGrpc.EchoStub stub;
-  private EchoRequest request;
-  private LatencyTrial trial;
-  private ClosedLoop loop;
   private String faultyId;
   private String slowId;
   private final LongAdder servedByFaulty = new LongAdder();
@@ -123,12 +115,9 @@ public class StrategyBenchmark {
     String detail = "backend 1 " + fault + (seen ? " (seen by the pool)" : " (not yet seen by the pool)")
         + ", backend 2 +" + SLOW_EXTRA_MILLIS + " ms";
     System.out.println("fleet: " + detail + "; pool " + pool.stats());
-    stub = EchoGrpc.newStub(pool);
-    request = Fixtures.request();
-    trial = LatencyTrial.start(params, "Unary echo call through a pool of 3 channels to 3 Netty backends, "
+    startCalls(params, pool, "Unary echo call through a pool of 3 channels to 3 Netty backends, "
         + WORK_MICROS + " µs wait per call, closed loop with " + inFlight + " calls in flight;"
-        + " value = send to response of successful calls.", detail);
-    loop = new ClosedLoop(inFlight, trial.recorder(), CALL_DEADLINE, this::countBackend);
+        + " value = send to response of successful calls.", detail, inFlight, CALL_DEADLINE, this::countBackend);
   }
 
   /** Waits until the pool reports the faulty channel as unhealthy or failing; false on time-out. */
@@ -155,19 +144,17 @@ public class StrategyBenchmark {
     }
   }
 
-  @Setup(Level.Iteration)
-  public synchronized void startIteration() {
-    loop.takeCounts();
+  @Override
+  protected synchronized void beforeIteration() {
+    loop().takeCounts();
     servedByFaulty.reset();
     servedBySlow.reset();
     iterationCounts = null;
-    trial.iterationStarting();
   }
 
-  @TearDown(Level.Iteration)
-  public void endIteration(IterationParams iteration) throws InterruptedException {
+  @Override
+  protected void awaitIterationCalls() throws InterruptedException {
     iterationCounts();
-    trial.iterationFinished(iteration);
   }
 
   /**
@@ -176,20 +163,17 @@ public class StrategyBenchmark {
    */
   synchronized long[] iterationCounts() throws InterruptedException {
     if (iterationCounts == null) {
-      loop.drain();
-      long[] calls = loop.takeCounts();
+      loop().drain();
+      long[] calls = loop().takeCounts();
       iterationCounts =
           new long[] {calls[0], calls[1], servedByFaulty.sumThenReset(), servedBySlow.sumThenReset()};
     }
     return iterationCounts;
   }
 
-  @TearDown(Level.Trial)
-  public void tearDown() throws InterruptedException {
+  @Override
+  protected void closeFixtures() throws InterruptedException {
     try {
-      if (trial != null) {
-        trial.finish();
-      }
       Fixtures.close(pool);
     } finally {
       fleet.close();
@@ -222,7 +206,7 @@ public class StrategyBenchmark {
   @Benchmark
   @Threads(1)
   public void unary(Calls calls) throws InterruptedException {
-    loop.send(stub, request);
+    send();
   }
 
   /*
