@@ -1,5 +1,6 @@
 package dev.grpcpool.bench;
 
+import dev.grpcpool.bench.jmh.ClosedLoop;
 import dev.grpcpool.bench.jmh.ClosedLoopSuite;
 import dev.grpcpool.bench.jmh.Fixtures;
 import dev.grpcpool.core.ChannelPool;
@@ -89,8 +90,8 @@ public class StrategyBenchmark extends ClosedLoopSuite {
   private String slowId;
   private final LongAdder servedByFaulty = new LongAdder();
   private final LongAdder servedBySlow = new LongAdder();
-  /** {@code [ok, failed, servedByFaulty, servedBySlow]} of the iteration, once it has ended; else null. */
-  private long[] iterationCounts;
+  /** What the iteration's calls achieved, once it has ended; else null. */
+  private IterationCounts iterationCounts;
 
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) throws InterruptedException {
@@ -161,15 +162,25 @@ public class StrategyBenchmark extends ClosedLoopSuite {
    * Waits for the iteration's calls to complete and returns what they achieved. JMH may run this state's
    * and {@link Calls}' iteration tear-downs in either order; both call this, and the first one counts.
    */
-  synchronized long[] iterationCounts() throws InterruptedException {
+  synchronized IterationCounts iterationCounts() throws InterruptedException {
     if (iterationCounts == null) {
       loop().drain();
-      long[] calls = loop().takeCounts();
-      iterationCounts =
-          new long[] {calls[0], calls[1], servedByFaulty.sumThenReset(), servedBySlow.sumThenReset()};
+      ClosedLoop.Counts calls = loop().takeCounts();
+      iterationCounts = new IterationCounts(
+          calls.ok(), calls.failed(), servedByFaulty.sumThenReset(), servedBySlow.sumThenReset());
     }
     return iterationCounts;
   }
+
+  /**
+   * What the calls of one iteration achieved.
+   *
+   * @param ok calls that succeeded
+   * @param failed calls that failed
+   * @param servedByFaulty successful calls answered by the faulty backend
+   * @param servedBySlow successful calls answered by the slow backend
+   */
+  record IterationCounts(long ok, long failed, long servedByFaulty, long servedBySlow) {}
 
   @Override
   protected void closeFixtures() throws InterruptedException {
@@ -194,11 +205,11 @@ public class StrategyBenchmark extends ClosedLoopSuite {
 
     @TearDown(Level.Iteration)
     public void collect(StrategyBenchmark benchmark) throws InterruptedException {
-      long[] counts = benchmark.iterationCounts();
-      okCalls = counts[0];
-      failedCalls = counts[1];
-      servedByFaulty = counts[2];
-      servedBySlow = counts[3];
+      IterationCounts counts = benchmark.iterationCounts();
+      okCalls = counts.ok();
+      failedCalls = counts.failed();
+      servedByFaulty = counts.servedByFaulty();
+      servedBySlow = counts.servedBySlow();
     }
   }
 

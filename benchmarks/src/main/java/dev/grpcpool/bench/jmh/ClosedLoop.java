@@ -82,10 +82,18 @@ public final class ClosedLoop {
     slots.release(inFlight);
   }
 
-  /** {@code [successful, failed]} calls since the previous call of this method. */
-  public long[] takeCounts() {
-    return new long[] {ok.sumThenReset(), failed.sumThenReset()};
+  /** The calls that completed since the previous call of this method. */
+  public Counts takeCounts() {
+    return new Counts(ok.sumThenReset(), failed.sumThenReset());
   }
+
+  /**
+   * Calls that completed in some span of time.
+   *
+   * @param ok calls that succeeded
+   * @param failed calls that failed, or that the channel refused to start
+   */
+  public record Counts(long ok, long failed) {}
 
   private final class Observer implements StreamObserver<EchoResponse> {
     private final long start;
