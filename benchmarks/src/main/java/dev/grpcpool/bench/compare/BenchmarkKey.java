@@ -57,11 +57,6 @@ public final class BenchmarkKey implements Comparable<BenchmarkKey> {
     return params;
   }
 
-  /** The same key for the primary metric. */
-  BenchmarkKey primary() {
-    return isPrimary() ? this : new BenchmarkKey(benchmark, "", mode, threads, params);
-  }
-
   /** {@code Class.method} (package dropped) plus {@code :metric} for a secondary metric. */
   public String shortName() {
     int method = benchmark.lastIndexOf('.');

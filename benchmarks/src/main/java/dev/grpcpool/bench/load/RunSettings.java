@@ -50,23 +50,8 @@ public record RunSettings(LoadSpec spec, Channels channels, Integer poolSize, Po
         Duration.ofSeconds(1), FaultSchedule.none(), null, true, null);
   }
 
-  public RunSettings withChannels(Channels s) {
-    return new RunSettings(spec, s, poolSize, workload, healthService, healthInterval, faults, out, quiet,
-        metricsPort);
-  }
-
   public RunSettings withPoolSize(Integer size) {
     return new RunSettings(spec, channels, size, workload, healthService, healthInterval, faults, out, quiet,
-        metricsPort);
-  }
-
-  public RunSettings withSpec(LoadSpec s) {
-    return new RunSettings(s, channels, poolSize, workload, healthService, healthInterval, faults, out, quiet,
-        metricsPort);
-  }
-
-  public RunSettings withFaults(FaultSchedule f) {
-    return new RunSettings(spec, channels, poolSize, workload, healthService, healthInterval, f, out, quiet,
         metricsPort);
   }
 
