@@ -196,8 +196,8 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--strategy", defaultValue = "ROUND_ROBIN",
         paramLabel = "STRATEGY",
-        description = "The pool's pick strategy: ROUND_ROBIN, HEALTHY_FIRST, LEAST_IN_FLIGHT or POWER_OF_TWO_CHOICES."
-            + " Default: ${DEFAULT-VALUE}.")
+        description = "The pool's pick strategy: ROUND_ROBIN, HEALTHY_FIRST, LEAST_IN_FLIGHT or POWER_OF_TWO_CHOICES"
+            + " (for one channel and no pool, --single-channel). Default: ${DEFAULT-VALUE}.")
     PickStrategy strategy;
 
     @Option(names = "--single-channel",
