@@ -34,11 +34,12 @@
  * 2-core machine (trials × iterations × iteration time, plus about 2-4 s per trial to start the forked JVM,
  * servers and pools):
  * <pre>
- *   PickOverhead    5 strategies × 2 thread counts = 10 trials × 1 fork × (3 + 5) × 1 s =  80 s (+ ~ 25 s)
+ *   PickOverhead    6 variants × 2 thread counts = 12 trials × 1 fork × (3 + 5) × 1 s =  96 s (+ ~ 25 s)
  *   PoolSize        3 workloads × 4 sizings     = 12 trials × 1 fork × (2 + 3) × 2 s = 120 s (+ ~ 40 s)
  *   SingleVsPooled  8 scenarios                 =  8 trials × 1 fork × (3 + 5) × 2 s = 128 s (+ ~ 25 s)
  *   Strategy        4 strategies × 2 faults     =  8 trials × 1 fork × (2 + 3) × 2 s =  80 s (+ ~ 30 s)
- *   total                                         38 trials                          408 s (+ ~120 s) ≈ 9 min
+ *   Reference       1 method                    =  1 trial  × 3 forks × (3 + 3) × 1 s =  18 s (+ ~  6 s)
+ *   total                                         41 trials                          442 s (+ ~126 s) ≈ 9.5 min
  * </pre>
  *
  * <h2>Latency reports</h2>
