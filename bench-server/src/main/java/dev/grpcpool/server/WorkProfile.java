@@ -18,6 +18,15 @@ public final class WorkProfile {
   /** Upper bound for either amount: a sane call takes less than a minute of simulated work. */
   public static final long MAX_MICROS = 60_000_000L;
 
+  /** CPU spun per call by the {@link #preset} of {@link Kind#CPU}. */
+  public static final long PRESET_CPU_MICROS = 100;
+  /** Wait per call of the {@link #preset} of {@link Kind#IO}. */
+  public static final long PRESET_IO_MICROS = 1_000;
+  /** CPU spun per call by the {@link #preset} of {@link Kind#MIXED}, before its wait. */
+  public static final long PRESET_MIXED_CPU_MICROS = 50;
+  /** Wait per call of the {@link #preset} of {@link Kind#MIXED}, after its CPU. */
+  public static final long PRESET_MIXED_IO_MICROS = 500;
+
   private static final WorkProfile NONE = new WorkProfile(Kind.NONE, 0, 0);
 
   private final Kind kind;
@@ -28,6 +37,30 @@ public final class WorkProfile {
     this.kind = kind;
     this.cpuMicros = cpuMicros;
     this.ioMicros = ioMicros;
+  }
+
+  /**
+   * The preset amounts of each kind: the one meaning of "cpu", "io" and "mixed" work for every tool of the
+   * project that names work by its kind (the load generator's {@code --work}, the JMH suites):
+   * <ul>
+   *   <li>{@code NONE}: nothing, a bare echo;
+   *   <li>{@code CPU}: {@value #PRESET_CPU_MICROS} µs spun on the handling thread;
+   *   <li>{@code IO}: {@value #PRESET_IO_MICROS} µs waited without holding a thread, like a call to a database;
+   *   <li>{@code MIXED}: {@value #PRESET_MIXED_CPU_MICROS} µs spun, then {@value #PRESET_MIXED_IO_MICROS} µs
+   *       waited.
+   * </ul>
+   */
+  public static WorkProfile preset(Kind kind) {
+    switch (kind) {
+      case CPU:
+        return cpu(PRESET_CPU_MICROS);
+      case IO:
+        return io(PRESET_IO_MICROS);
+      case MIXED:
+        return mixed(PRESET_MIXED_CPU_MICROS, PRESET_MIXED_IO_MICROS);
+      default:
+        return none();
+    }
   }
 
   /** No simulated work: the call answers at once. */

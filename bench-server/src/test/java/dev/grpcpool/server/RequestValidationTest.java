@@ -100,4 +100,12 @@ class RequestValidationTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cpuMicros");
     assertThat(WorkProfile.of(WorkProfile.Kind.MIXED, 5, 10)).isEqualTo(WorkProfile.mixed(5, 10));
   }
+
+  @Test
+  void workPreset_isOfItsKind_withTheDocumentedAmounts() {
+    assertThat(WorkProfile.preset(WorkProfile.Kind.NONE)).isEqualTo(WorkProfile.none());
+    assertThat(WorkProfile.preset(WorkProfile.Kind.CPU)).isEqualTo(WorkProfile.cpu(100));
+    assertThat(WorkProfile.preset(WorkProfile.Kind.IO)).isEqualTo(WorkProfile.io(1_000));
+    assertThat(WorkProfile.preset(WorkProfile.Kind.MIXED)).isEqualTo(WorkProfile.mixed(50, 500));
+  }
 }

@@ -1,5 +1,6 @@
 package dev.grpcpool.bench;
 
+import dev.grpcpool.bench.jmh.LatencyTrial;
 import dev.grpcpool.bench.latency.LatencyRecorder;
 import java.util.Collection;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.grpcpool.bench;
 
+import dev.grpcpool.bench.jmh.ArticleRwLockPool;
+import dev.grpcpool.bench.jmh.Fixtures;
 import dev.grpcpool.core.ChannelPool;
 import dev.grpcpool.core.InternalChannelPool;
 import dev.grpcpool.core.PickStrategy;
@@ -7,6 +9,7 @@ import dev.grpcpool.core.PoolConfig;
 import dev.grpcpool.server.BenchServer;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,9 +28,10 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What does choosing a channel cost? Each {@link PickStrategy}'s choice ({@link InternalChannelPool#pick}) beside the
- * well-known article's pool ({@code ARTICLE_RWLOCK}: a read-write lock around a list and a shared counter, see
- * {@link ArticleRwLockPool}), at 1 and at 2 threads calling at once.
+ * What does choosing a channel cost? Each {@link PickStrategy}'s choice ({@link InternalChannelPool#pick}) beside two
+ * baselines that are not pool strategies: the well-known article's pool ({@value #ARTICLE_RWLOCK}: a read-write
+ * lock around a list and a shared counter, see {@link ArticleRwLockPool}) and no choice at all
+ * ({@value #FIXED_CHANNEL}), at 1 and at 2 threads calling at once.
  *
  * <p>How to read it: the score is nanoseconds per pick (lower is better); compare strategies within one run.
  * At one thread every pick is cheap, the lock included: nothing contends. At two threads the article's read
@@ -47,28 +51,21 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class PickOverheadBenchmark {
 
-  /** The pick under test: the harness floor, the article's baseline or one of the pool's strategies. */
-  public enum Strategy {
-    /**
-     * No choice at all: the same channel every time. What the harness and the indirection cost, so that a
-     * strategy's own cost is its score minus this one.
-     */
-    FIXED_CHANNEL(null),
-    ARTICLE_RWLOCK(null),
-    ROUND_ROBIN(PickStrategy.ROUND_ROBIN),
-    HEALTHY_FIRST(PickStrategy.HEALTHY_FIRST),
-    LEAST_IN_FLIGHT(PickStrategy.LEAST_IN_FLIGHT),
-    POWER_OF_TWO_CHOICES(PickStrategy.POWER_OF_TWO_CHOICES);
+  /**
+   * Baseline: no choice at all, the same channel every time. What the harness and the indirection cost, so
+   * that a strategy's own cost is its score minus this one.
+   */
+  public static final String FIXED_CHANNEL = "FIXED_CHANNEL";
+  /** Baseline: the article's read-write-lock pool ({@link ArticleRwLockPool}). */
+  public static final String ARTICLE_RWLOCK = "ARTICLE_RWLOCK";
 
-    final PickStrategy pickStrategy;
-
-    Strategy(PickStrategy pickStrategy) {
-      this.pickStrategy = pickStrategy;
-    }
-  }
-
-  @Param({"FIXED_CHANNEL", "ARTICLE_RWLOCK", "ROUND_ROBIN", "HEALTHY_FIRST", "LEAST_IN_FLIGHT", "POWER_OF_TWO_CHOICES"})
-  public Strategy strategy;
+  /*
+   * The pick under test: one of the two baselines, or the name of a PickStrategy. A String rather than an enum
+   * of all six, so that the pool's strategies keep their one vocabulary (PickStrategy) and the baselines are
+   * not mistaken for strategies; the values are those that stored results and the CI gate name.
+   */
+  @Param({FIXED_CHANNEL, ARTICLE_RWLOCK, "ROUND_ROBIN", "HEALTHY_FIRST", "LEAST_IN_FLIGHT", "POWER_OF_TWO_CHOICES"})
+  public String strategy;
 
   @Param({"4"})
   public int poolSize;
@@ -87,23 +84,33 @@ public class PickOverheadBenchmark {
   public void setUp() {
     String name = Fixtures.inProcessName("pick");
     server = BenchServer.inProcess(name).start();
-    if (strategy == Strategy.FIXED_CHANNEL) {
+    if (strategy.equals(FIXED_CHANNEL)) {
       ManagedChannel only = InProcessChannelBuilder.forName(name).build();
       fixed = only;
       Fixtures.warmUp(only);
       picker = () -> only;
-    } else if (strategy == Strategy.ARTICLE_RWLOCK) {
+    } else if (strategy.equals(ARTICLE_RWLOCK)) {
       article = new ArticleRwLockPool(poolSize, () -> InProcessChannelBuilder.forName(name).build());
       article.channels().forEach(Fixtures::warmUp);
       picker = article::getChannel;
     } else {
       pool = ChannelPool.create(PoolConfig.builder(name)
           .size(poolSize)
-          .pickStrategy(strategy.pickStrategy)
+          .pickStrategy(pickStrategy(strategy))
           .channelBuilderFactory(InProcessChannelBuilder::forName)
           .build());
       Fixtures.warmUpEachChannel(pool);
       picker = () -> InternalChannelPool.pick(pool);
+    }
+  }
+
+  /** The pool strategy named {@code name}; a name that is neither a baseline nor a strategy is refused. */
+  private static PickStrategy pickStrategy(String name) {
+    try {
+      return PickStrategy.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("strategy must be " + FIXED_CHANNEL + ", " + ARTICLE_RWLOCK
+          + " or one of " + Arrays.toString(PickStrategy.values()) + ", was " + name, e);
     }
   }
 

@@ -1,13 +1,14 @@
 package dev.grpcpool.bench;
 
+import dev.grpcpool.bench.jmh.ClosedLoopSuite;
+import dev.grpcpool.bench.jmh.Fixtures;
+import dev.grpcpool.bench.work.SizingWorkload;
 import dev.grpcpool.core.ChannelPool;
 import dev.grpcpool.core.PickStrategy;
 import dev.grpcpool.core.PoolConfig;
 import dev.grpcpool.core.sizing.PoolSizing;
 import dev.grpcpool.server.BenchServer;
 import dev.grpcpool.server.WorkProfile;
-import dev.grpcpool.server.proto.EchoGrpc;
-import dev.grpcpool.server.proto.EchoRequest;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,19 +22,21 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * Does the pool size that {@link PoolSizing} recommends pay off? Unary echo calls through a pool whose size
  * is computed on this machine, not typed in: the rule of thumb for the workload ({@code RULE}), the same under
  * high concurrency ({@code RULE_HIGH_CONCURRENCY}), Little's law for the calls in flight ({@code LITTLES_LAW},
  * ⌈inFlight ÷ 50 streams per channel⌉), and a single channel ({@code ONE}) as the reference; against a Netty
- * server on loopback doing that kind of work per call ({@code CPU}: 20 µs spun, {@code IO}: 1 ms waited
- * without a thread, {@code MIXED}: 10 µs spun + 500 µs waited).
+ * server on loopback doing that kind of work per call, the project's presets ({@link WorkProfile#preset}):
+ * {@code CPU}: {@value WorkProfile#PRESET_CPU_MICROS} µs spun, {@code IO}: {@value WorkProfile#PRESET_IO_MICROS} µs
+ * waited without a thread, {@code MIXED}: {@value WorkProfile#PRESET_MIXED_CPU_MICROS} µs spun +
+ * {@value WorkProfile#PRESET_MIXED_IO_MICROS} µs waited. (Until the presets were shared with the load generator
+ * this suite spun 20 µs for {@code CPU} and 10 µs for {@code MIXED}; scores of {@code CPU} and {@code MIXED}
+ * from before that are not comparable with later ones.)
  *
  * <p>How to read it: the score is calls per second (higher is better), closed loop with {@code inFlight} calls
  * outstanding; compare the sizings of one workload with each other, above all with {@code ONE}. The console
@@ -52,22 +55,7 @@ import org.openjdk.jmh.infra.IterationParams;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 @State(Scope.Benchmark)
-public class PoolSizeBenchmark {
-
-  /** The server's work per call, and the workload it stands for in {@link PoolSizing}. */
-  public enum Work {
-    CPU(PoolSizing.Workload.CPU_BOUND, WorkProfile.cpu(20)),
-    IO(PoolSizing.Workload.IO_BOUND, WorkProfile.io(1_000)),
-    MIXED(PoolSizing.Workload.MIXED, WorkProfile.mixed(10, 500));
-
-    final PoolSizing.Workload workload;
-    final WorkProfile profile;
-
-    Work(PoolSizing.Workload workload, WorkProfile profile) {
-      this.workload = workload;
-      this.profile = profile;
-    }
-  }
+public class PoolSizeBenchmark extends ClosedLoopSuite {
 
   /** Where the pool size comes from. */
   public enum Sizing {
@@ -81,8 +69,9 @@ public class PoolSizeBenchmark {
   private static final Duration LITTLES_LAW_LATENCY = Duration.ofSeconds(1);
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
 
+  /** The server's work per call: the preset of this kind, sized for as {@link SizingWorkload} says. */
   @Param({"CPU", "IO", "MIXED"})
-  public Work work;
+  public WorkProfile.Kind work;
 
   @Param({"ONE", "RULE", "RULE_HIGH_CONCURRENCY", "LITTLES_LAW"})
   public Sizing sizing;
@@ -92,20 +81,16 @@ public class PoolSizeBenchmark {
 
   private BenchServer server;
   private ChannelPool pool;
-  private EchoGrpc.EchoStub stub;
-  private EchoRequest request;
-  private LatencyTrial trial;
-  private ClosedLoop loop;
 
   /** The pool size for a sizing, workload, concurrency and core count, as the trial computes it. */
-  static int poolSize(Sizing sizing, Work work, int inFlight, int cores) {
+  static int poolSize(Sizing sizing, WorkProfile.Kind work, int inFlight, int cores) {
     switch (sizing) {
       case ONE:
         return 1;
       case RULE:
-        return PoolSizing.recommend(work.workload, false, cores);
+        return PoolSizing.recommend(SizingWorkload.of(work), false, cores);
       case RULE_HIGH_CONCURRENCY:
-        return PoolSizing.recommend(work.workload, true, cores);
+        return PoolSizing.recommend(SizingWorkload.of(work), true, cores);
       default:
         return PoolSizing.littlesLaw(inFlight, LITTLES_LAW_LATENCY).channels();
     }
@@ -115,39 +100,23 @@ public class PoolSizeBenchmark {
   public void setUp(BenchmarkParams params) {
     int cores = Runtime.getRuntime().availableProcessors();
     int size = poolSize(sizing, work, inFlight, cores);
-    server = BenchServer.netty(0).work(work.profile).start();
+    WorkProfile profile = WorkProfile.preset(work);
+    server = BenchServer.netty(0).work(profile).start();
     pool = ChannelPool.create(PoolConfig.builder(server.target())
         .size(size)
         .pickStrategy(PickStrategy.ROUND_ROBIN)
         .build());
     Fixtures.warmUpEachChannel(pool);
-    stub = EchoGrpc.newStub(pool);
-    request = Fixtures.request();
     String detail = size + (size == 1 ? " channel" : " channels") + ", " + cores + " cores";
     System.out.println("pool size: " + detail);
-    trial = LatencyTrial.start(params, "Unary echo call over Netty loopback, " + work.profile
+    startCalls(params, pool, "Unary echo call over Netty loopback, " + profile
         + " per call on the server, closed loop with " + inFlight + " calls in flight; value = send to response.",
-        detail);
-    loop = new ClosedLoop(inFlight, trial.recorder(), CALL_DEADLINE, null);
+        detail, inFlight, CALL_DEADLINE, null);
   }
 
-  @Setup(Level.Iteration)
-  public void startIteration() {
-    trial.iterationStarting();
-  }
-
-  @TearDown(Level.Iteration)
-  public void endIteration(IterationParams iteration) throws InterruptedException {
-    loop.drain();
-    trial.iterationFinished(iteration);
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() throws InterruptedException {
+  @Override
+  protected void closeFixtures() throws InterruptedException {
     try {
-      if (trial != null) {
-        trial.finish();
-      }
       Fixtures.close(pool);
     } finally {
       server.close();
@@ -158,7 +127,7 @@ public class PoolSizeBenchmark {
   @Benchmark
   @Threads(1)
   public void unary() throws InterruptedException {
-    loop.send(stub, request);
+    send();
   }
 
   /*

@@ -1,13 +1,13 @@
 package dev.grpcpool.bench;
 
+import dev.grpcpool.bench.jmh.ClosedLoopSuite;
+import dev.grpcpool.bench.jmh.Fixtures;
 import dev.grpcpool.core.ChannelPool;
 import dev.grpcpool.core.PickStrategy;
 import dev.grpcpool.core.PoolConfig;
 import dev.grpcpool.server.BenchServer;
 import dev.grpcpool.server.ServerExecutor;
 import dev.grpcpool.server.WorkProfile;
-import dev.grpcpool.server.proto.EchoGrpc;
-import dev.grpcpool.server.proto.EchoRequest;
 import io.grpc.Channel;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -35,11 +35,9 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * One channel or a pool? Unary echo calls, closed loop with {@code inFlight} outstanding, in pairs of
@@ -68,7 +66,7 @@ import org.openjdk.jmh.infra.IterationParams;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @State(Scope.Benchmark)
-public class SingleVsPooledBenchmark {
+public class SingleVsPooledBenchmark extends ClosedLoopSuite {
 
   /** Concurrent calls per connection that the capped server allows. */
   static final int CAPPED_CALLS_PER_CONNECTION = 8;
@@ -118,10 +116,6 @@ public class SingleVsPooledBenchmark {
   /** Event loops and executors made for NETTY_POOL_OWN_LOOP, closed at tear-down. */
   private final List<EventLoopGroup> ownLoops = new ArrayList<>();
   private final List<ExecutorService> ownExecutors = new ArrayList<>();
-  private EchoGrpc.EchoStub stub;
-  private EchoRequest request;
-  private LatencyTrial trial;
-  private ClosedLoop loop;
 
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) {
@@ -164,11 +158,8 @@ public class SingleVsPooledBenchmark {
       detail += ", pool of " + scenario.poolSize()
           + (scenario == Scenario.NETTY_POOL_OWN_LOOP ? " each with its own event loop and executor" : "");
     }
-    stub = EchoGrpc.newStub(channel);
-    request = Fixtures.request();
-    trial = LatencyTrial.start(params, "Unary echo call, closed loop with " + inFlight
-        + " calls in flight; value = send to response.", detail);
-    loop = new ClosedLoop(inFlight, trial.recorder(), CALL_DEADLINE, null);
+    startCalls(params, channel, "Unary echo call, closed loop with " + inFlight
+        + " calls in flight; value = send to response.", detail, inFlight, CALL_DEADLINE, null);
   }
 
   /**
@@ -192,23 +183,9 @@ public class SingleVsPooledBenchmark {
     return builder;
   }
 
-  @Setup(Level.Iteration)
-  public void startIteration() {
-    trial.iterationStarting();
-  }
-
-  @TearDown(Level.Iteration)
-  public void endIteration(IterationParams iteration) throws InterruptedException {
-    loop.drain();
-    trial.iterationFinished(iteration);
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() throws InterruptedException {
+  @Override
+  protected void closeFixtures() throws InterruptedException {
     try {
-      if (trial != null) {
-        trial.finish();
-      }
       Fixtures.close(pool);
       Fixtures.close(bare);
       synchronized (ownLoops) {
@@ -231,7 +208,7 @@ public class SingleVsPooledBenchmark {
   @Benchmark
   @Threads(1)
   public void unary() throws InterruptedException {
-    loop.send(stub, request);
+    send();
   }
 
   /*

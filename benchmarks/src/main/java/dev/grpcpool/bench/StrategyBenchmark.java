@@ -1,5 +1,8 @@
 package dev.grpcpool.bench;
 
+import dev.grpcpool.bench.jmh.ClosedLoop;
+import dev.grpcpool.bench.jmh.ClosedLoopSuite;
+import dev.grpcpool.bench.jmh.Fixtures;
 import dev.grpcpool.core.ChannelPool;
 import dev.grpcpool.core.PickStrategy;
 import dev.grpcpool.core.PoolConfig;
@@ -7,8 +10,6 @@ import dev.grpcpool.core.PoolStats;
 import dev.grpcpool.server.BenchFleet;
 import dev.grpcpool.server.BenchServer;
 import dev.grpcpool.server.WorkProfile;
-import dev.grpcpool.server.proto.EchoGrpc;
-import dev.grpcpool.server.proto.EchoRequest;
 import dev.grpcpool.server.proto.EchoResponse;
 import io.grpc.ConnectivityState;
 import java.time.Duration;
@@ -30,7 +31,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * Which strategy copes with a degraded fleet? Every {@link PickStrategy} against three Netty backends on
@@ -58,7 +58,7 @@ import org.openjdk.jmh.infra.IterationParams;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 @State(Scope.Benchmark)
-public class StrategyBenchmark {
+public class StrategyBenchmark extends ClosedLoopSuite {
 
   static final long WORK_MICROS = 200;
   static final long SLOW_EXTRA_MILLIS = 5;
@@ -86,16 +86,12 @@ public class StrategyBenchmark {
 
   private BenchFleet fleet;
   private ChannelPool pool;
-  private EchoGrpc.EchoStub stub;
-  private EchoRequest request;
-  private LatencyTrial trial;
-  private ClosedLoop loop;
   private String faultyId;
   private String slowId;
   private final LongAdder servedByFaulty = new LongAdder();
   private final LongAdder servedBySlow = new LongAdder();
-  /** {@code [ok, failed, servedByFaulty, servedBySlow]} of the iteration, once it has ended; else null. */
-  private long[] iterationCounts;
+  /** What the iteration's calls achieved, once it has ended; else null. */
+  private IterationCounts iterationCounts;
 
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) throws InterruptedException {
@@ -120,12 +116,9 @@ public class StrategyBenchmark {
     String detail = "backend 1 " + fault + (seen ? " (seen by the pool)" : " (not yet seen by the pool)")
         + ", backend 2 +" + SLOW_EXTRA_MILLIS + " ms";
     System.out.println("fleet: " + detail + "; pool " + pool.stats());
-    stub = EchoGrpc.newStub(pool);
-    request = Fixtures.request();
-    trial = LatencyTrial.start(params, "Unary echo call through a pool of 3 channels to 3 Netty backends, "
+    startCalls(params, pool, "Unary echo call through a pool of 3 channels to 3 Netty backends, "
         + WORK_MICROS + " µs wait per call, closed loop with " + inFlight + " calls in flight;"
-        + " value = send to response of successful calls.", detail);
-    loop = new ClosedLoop(inFlight, trial.recorder(), CALL_DEADLINE, this::countBackend);
+        + " value = send to response of successful calls.", detail, inFlight, CALL_DEADLINE, this::countBackend);
   }
 
   /** Waits until the pool reports the faulty channel as unhealthy or failing; false on time-out. */
@@ -152,41 +145,46 @@ public class StrategyBenchmark {
     }
   }
 
-  @Setup(Level.Iteration)
-  public synchronized void startIteration() {
-    loop.takeCounts();
+  @Override
+  protected synchronized void beforeIteration() {
+    loop().takeCounts();
     servedByFaulty.reset();
     servedBySlow.reset();
     iterationCounts = null;
-    trial.iterationStarting();
   }
 
-  @TearDown(Level.Iteration)
-  public void endIteration(IterationParams iteration) throws InterruptedException {
+  @Override
+  protected void awaitIterationCalls() throws InterruptedException {
     iterationCounts();
-    trial.iterationFinished(iteration);
   }
 
   /**
    * Waits for the iteration's calls to complete and returns what they achieved. JMH may run this state's
    * and {@link Calls}' iteration tear-downs in either order; both call this, and the first one counts.
    */
-  synchronized long[] iterationCounts() throws InterruptedException {
+  synchronized IterationCounts iterationCounts() throws InterruptedException {
     if (iterationCounts == null) {
-      loop.drain();
-      long[] calls = loop.takeCounts();
-      iterationCounts =
-          new long[] {calls[0], calls[1], servedByFaulty.sumThenReset(), servedBySlow.sumThenReset()};
+      loop().drain();
+      ClosedLoop.Counts calls = loop().takeCounts();
+      iterationCounts = new IterationCounts(
+          calls.ok(), calls.failed(), servedByFaulty.sumThenReset(), servedBySlow.sumThenReset());
     }
     return iterationCounts;
   }
 
-  @TearDown(Level.Trial)
-  public void tearDown() throws InterruptedException {
+  /**
+   * What the calls of one iteration achieved.
+   *
+   * @param ok calls that succeeded
+   * @param failed calls that failed
+   * @param servedByFaulty successful calls answered by the faulty backend
+   * @param servedBySlow successful calls answered by the slow backend
+   */
+  record IterationCounts(long ok, long failed, long servedByFaulty, long servedBySlow) {}
+
+  @Override
+  protected void closeFixtures() throws InterruptedException {
     try {
-      if (trial != null) {
-        trial.finish();
-      }
       Fixtures.close(pool);
     } finally {
       fleet.close();
@@ -207,11 +205,11 @@ public class StrategyBenchmark {
 
     @TearDown(Level.Iteration)
     public void collect(StrategyBenchmark benchmark) throws InterruptedException {
-      long[] counts = benchmark.iterationCounts();
-      okCalls = counts[0];
-      failedCalls = counts[1];
-      servedByFaulty = counts[2];
-      servedBySlow = counts[3];
+      IterationCounts counts = benchmark.iterationCounts();
+      okCalls = counts.ok();
+      failedCalls = counts.failed();
+      servedByFaulty = counts.servedByFaulty();
+      servedBySlow = counts.servedBySlow();
     }
   }
 
@@ -219,7 +217,7 @@ public class StrategyBenchmark {
   @Benchmark
   @Threads(1)
   public void unary(Calls calls) throws InterruptedException {
-    loop.send(stub, request);
+    send();
   }
 
   /*

@@ -9,8 +9,24 @@
  *   <li>{@link dev.grpcpool.bench.SingleVsPooledBenchmark}: one channel vs a pool, the pool's own cost per
  *       call, shared vs own event loops, and a server that caps calls per connection;
  *   <li>{@link dev.grpcpool.bench.StrategyBenchmark}: every strategy against a fleet with a faulty and a slow
- *       backend.
+ *       backend;
+ *   <li>{@link dev.grpcpool.bench.ReferenceBenchmark}: a fixed amount of CPU work, the machine-speed reference
+ *       that the compare tool's {@code --normalize-by} divides out.
  * </ul>
+ *
+ * <p>Only the suites (and {@link dev.grpcpool.bench.LatencyProfiler}, which JMH's {@code -prof} names) live in
+ * this package: their fully-qualified names are the identity of stored results and of the CI gate, so they do
+ * not move. What they share is in {@code dev.grpcpool.bench.jmh}.
+ *
+ * <h2>The module's parts</h2>
+ * Each tool is its own package tree, and dependencies point one way ({@code PackageDependenciesTest} checks):
+ * <pre>
+ *   dev.grpcpool.bench (+ .jmh)   JMH suites and their fixtures           uses latency, results, work
+ *   dev.grpcpool.bench.load       load generator (+ .html: its report)     uses results, metrics
+ *   dev.grpcpool.bench.compare    JMH regression gate                      uses nothing of the module, of gRPC or JMH
+ *   dev.grpcpool.bench.cli        the grpcpool command line                uses all of the above
+ *   dev.grpcpool.bench.latency, .results, .metrics, .work   shared parts, which use no tool
+ * </pre>
  *
  * <h2>Time budget</h2>
  * Each suite sets its own {@code @Fork}, {@code @Warmup} and {@code @Measurement} so that a bare
@@ -18,11 +34,12 @@
  * 2-core machine (trials × iterations × iteration time, plus about 2-4 s per trial to start the forked JVM,
  * servers and pools):
  * <pre>
- *   PickOverhead    5 strategies × 2 thread counts = 10 trials × 1 fork × (3 + 5) × 1 s =  80 s (+ ~ 25 s)
+ *   PickOverhead    6 variants × 2 thread counts = 12 trials × 1 fork × (3 + 5) × 1 s =  96 s (+ ~ 25 s)
  *   PoolSize        3 workloads × 4 sizings     = 12 trials × 1 fork × (2 + 3) × 2 s = 120 s (+ ~ 40 s)
  *   SingleVsPooled  8 scenarios                 =  8 trials × 1 fork × (3 + 5) × 2 s = 128 s (+ ~ 25 s)
  *   Strategy        4 strategies × 2 faults     =  8 trials × 1 fork × (2 + 3) × 2 s =  80 s (+ ~ 30 s)
- *   total                                         38 trials                          408 s (+ ~120 s) ≈ 9 min
+ *   Reference       1 method                    =  1 trial  × 3 forks × (3 + 3) × 1 s =  18 s (+ ~  6 s)
+ *   total                                         41 trials                          442 s (+ ~126 s) ≈ 9.5 min
  * </pre>
  *
  * <h2>Latency reports</h2>

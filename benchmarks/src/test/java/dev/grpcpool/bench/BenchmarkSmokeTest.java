@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.grpcpool.bench.report.RunFolder;
-import dev.grpcpool.bench.report.SummaryTable;
+import dev.grpcpool.bench.results.RunFolder;
+import dev.grpcpool.bench.results.SummaryTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -50,6 +50,8 @@ public final class GrpcPoolCli implements Runnable {
   /** Builds the command line with the project's error handling; tests call this to run a command in-process. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new GrpcPoolCli());
+    // Enum options (strategies, work, arrivals, workloads) are typed as the enums they name, converted by picocli.
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(GrpcPoolCli::onBadParameters);
     cli.setExecutionExceptionHandler(GrpcPoolCli::onExecutionFailure);
     return cli;

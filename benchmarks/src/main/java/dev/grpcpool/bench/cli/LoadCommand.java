@@ -8,8 +8,10 @@ import dev.grpcpool.bench.load.LoadSpec;
 import dev.grpcpool.bench.load.LoadTarget;
 import dev.grpcpool.bench.load.RunOutput;
 import dev.grpcpool.bench.load.RunSettings;
-import dev.grpcpool.bench.load.Work;
-import dev.grpcpool.bench.load.Strategy;
+import dev.grpcpool.bench.load.Channels;
+import dev.grpcpool.bench.work.SizingWorkload;
+import dev.grpcpool.core.PickStrategy;
+import dev.grpcpool.server.WorkProfile;
 import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -64,17 +66,13 @@ public final class LoadCommand implements Callable<Integer> {
       if (options.rate != null) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--find-max picks the rates itself; drop --rate");
       }
-      slo = options.slo(spec.commandLine(), FindMax.DEFAULT_SLO);
+      slo = options.slo(FindMax.DEFAULT_SLO);
     } else if (options.slo != null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--slo is the objective of --find-max; add --find-max");
     }
     LoadSpec loadSpec = options.loadSpec(spec.commandLine(), findMax);
     RunSettings settings = options.settings(loadSpec, spec.commandLine());
-    try {
-      RunOutput.checkUsable(settings.out());
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
+    RunOutput.checkUsable(settings.out());
     try (LoadTarget target = options.target(spec.commandLine())) {
       LoadRun run = new LoadRun(target, settings, out, err);
       Thread onCtrlC = new Thread(() -> {
@@ -105,7 +103,6 @@ public final class LoadCommand implements Callable<Integer> {
     Double rate;
 
     @Option(names = "--arrivals", defaultValue = "uniform", paramLabel = "uniform|poisson",
-        converter = ArrivalsConverter.class,
         description = "Spacing of open-loop calls: uniform or poisson. Default: ${DEFAULT-VALUE}.")
     Arrivals arrivals;
 
@@ -152,10 +149,11 @@ public final class LoadCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--work", defaultValue = "none", paramLabel = "none|cpu|io|mixed",
-        converter = WorkConverter.class,
-        description = "Simulated server work per call: cpu (100 us spun), io (1 ms waited), mixed (50 us + 500 us)"
-            + " or none; also the workload of --pool-size auto. Default: ${DEFAULT-VALUE}.")
-    Work work;
+        description = "Simulated server work per call: cpu (" + WorkProfile.PRESET_CPU_MICROS + " us spun), io ("
+            + WorkProfile.PRESET_IO_MICROS + " us waited), mixed (" + WorkProfile.PRESET_MIXED_CPU_MICROS + " us + "
+            + WorkProfile.PRESET_MIXED_IO_MICROS + " us) or none; also the workload of --pool-size auto."
+            + " Default: ${DEFAULT-VALUE}.")
+    WorkProfile.Kind work;
 
     @Option(names = "--cpu-micros", paramLabel = "MICROS", description = "CPU the server spins per call.")
     Long cpuMicros;
@@ -196,11 +194,15 @@ public final class LoadCommand implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}.")
     String poolSize;
 
-    @Option(names = "--strategy", defaultValue = "ROUND_ROBIN", converter = StrategyConverter.class,
+    @Option(names = "--strategy", defaultValue = "ROUND_ROBIN",
         paramLabel = "STRATEGY",
-        description = "SINGLE (one channel, no pool), ROUND_ROBIN, HEALTHY_FIRST, LEAST_IN_FLIGHT or"
-            + " POWER_OF_TWO_CHOICES. Default: ${DEFAULT-VALUE}.")
-    Strategy strategy;
+        description = "The pool's pick strategy: ROUND_ROBIN, HEALTHY_FIRST, LEAST_IN_FLIGHT or POWER_OF_TWO_CHOICES"
+            + " (for one channel and no pool, --single-channel). Default: ${DEFAULT-VALUE}.")
+    PickStrategy strategy;
+
+    @Option(names = "--single-channel",
+        description = "One plain channel and no pool, the baseline a pool must beat (no --strategy, no --pool-size).")
+    boolean singleChannel;
 
     @Option(names = "--health-service", paramLabel = "NAME",
         description = "grpc.health.v1 service the pool checks; \"\" for the whole server. Default: none"
@@ -227,10 +229,6 @@ public final class LoadCommand implements Callable<Integer> {
         description = "Serve the pool's metrics for Prometheus on 127.0.0.1:PORT/metrics while the run lasts.")
     Integer metricsPort;
 
-    /** The load to send; bad values are usage errors. */
-    public LoadSpec loadSpec(CommandLine cmd) {
-      return loadSpec(cmd, false);
-    }
 
     /**
      * The load to send; with {@code rateChosenLater} (a search picks the rates) an open loop whose rate is a
@@ -238,100 +236,89 @@ public final class LoadCommand implements Callable<Integer> {
      */
     public LoadSpec loadSpec(CommandLine cmd, boolean rateChosenLater) {
       LoadSpec.Builder b;
-      try {
-        if (rateChosenLater || rate != null) {
-          b = LoadSpec.openLoop(rate != null ? rate : 1);
-          if (concurrency != null) {
-            b.concurrency(concurrency);
-          }
-        } else if (concurrency != null) {
-          b = LoadSpec.closedLoop(concurrency);
-        } else {
-          throw new CommandLine.ParameterException(cmd,
-              "give --rate (open loop, calls/s) or --concurrency (closed loop, callers)");
+      if (rateChosenLater || rate != null) {
+        b = LoadSpec.openLoop(rate != null ? rate : 1);
+        if (concurrency != null) {
+          b.concurrency(concurrency);
         }
-        if (warmup.trim().equalsIgnoreCase("auto")) {
-          b.warmupUntilSteady();
-        } else {
-          try {
-            b.warmup(DurationConverter.parse(warmup));
-          } catch (CommandLine.TypeConversionException e) {
-            throw new IllegalArgumentException("--warmup: " + e.getMessage() + " (or auto)");
-          }
-        }
-        if (!(maxErrorsPercent >= 0 && maxErrorsPercent <= 100)) {
-          throw new IllegalArgumentException("--max-errors must be a percentage in 0..100, was " + maxErrorsPercent);
-        }
-        return b.arrivals(arrivals).duration(duration).deadline(deadline).payloadBytes(payload)
-            .responseSize(responseSize).cpuMicros(cpuMicros != null ? cpuMicros : work.cpuMicros())
-            .ioMicros(ioMicros != null ? ioMicros : work.ioMicros()).seed(seed)
-            .maxErrorShare(maxErrorsPercent / 100).build();
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(cmd, e.getMessage());
+      } else if (concurrency != null) {
+        b = LoadSpec.closedLoop(concurrency);
+      } else {
+        throw new CommandLine.ParameterException(cmd,
+            "give --rate (open loop, calls/s) or --concurrency (closed loop, callers)");
       }
+      if (warmup.trim().equalsIgnoreCase("auto")) {
+        b.warmupUntilSteady();
+      } else {
+        try {
+          b.warmup(DurationConverter.parse(warmup));
+        } catch (CommandLine.TypeConversionException e) {
+          throw new IllegalArgumentException("--warmup: " + e.getMessage() + " (or auto)");
+        }
+      }
+      if (!(maxErrorsPercent >= 0 && maxErrorsPercent <= 100)) {
+        throw new IllegalArgumentException("--max-errors must be a percentage in 0..100, was " + maxErrorsPercent);
+      }
+      return b.arrivals(arrivals).duration(duration).deadline(deadline).payloadBytes(payload)
+          .responseSize(responseSize)
+          .cpuMicros(cpuMicros != null ? cpuMicros : WorkProfile.preset(work).cpuMicros())
+          .ioMicros(ioMicros != null ? ioMicros : WorkProfile.preset(work).ioMicros()).seed(seed)
+          .maxErrorShare(maxErrorsPercent / 100).build();
     }
 
     /** The objective given with --slo, or {@code fallback} (may be null) when none was. */
-    public FindMax.Slo slo(CommandLine cmd, String fallback) {
+    public FindMax.Slo slo(String fallback) {
       String text = slo != null ? slo : fallback;
       if (text == null) {
         return null;
       }
-      try {
-        return FindMax.Slo.parse(text, DurationConverter::parse);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(cmd, e.getMessage());
-      }
+      return FindMax.Slo.parse(text, DurationConverter::parse);
     }
 
     /** Everything but the load and the target. */
     public RunSettings settings(LoadSpec loadSpec, CommandLine cmd) {
-      try {
-        FaultSchedule faults = FaultSchedule.parse(fault, DurationConverter::parse);
-        if (!faults.isEmpty() && target != null) {
-          throw new CommandLine.ParameterException(cmd,
-              "--fault acts on the embedded fleet; it cannot be used with --target");
-        }
-        if (!faults.isEmpty()) {
-          faults.check(backends, loadSpec.duration());
-        }
-        return new RunSettings(loadSpec, strategy, poolSize(cmd), work.workload(), healthService, healthInterval,
-            faults, out, quiet, metricsPort);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(cmd, e.getMessage());
+      FaultSchedule faults = FaultSchedule.parse(fault, DurationConverter::parse);
+      if (!faults.isEmpty() && target != null) {
+        throw new CommandLine.ParameterException(cmd,
+            "--fault acts on the embedded fleet; it cannot be used with --target");
       }
+      if (!faults.isEmpty()) {
+        faults.check(backends, loadSpec.duration());
+      }
+      if (singleChannel && specified(cmd, "--strategy")) {
+        throw new CommandLine.ParameterException(cmd, "--single-channel has no pool to pick from; drop --strategy");
+      }
+      Channels channels = singleChannel ? Channels.single() : Channels.pool(strategy);
+      return new RunSettings(loadSpec, channels, poolSize(cmd), SizingWorkload.of(work), healthService, healthInterval,
+          faults, out, quiet, metricsPort);
     }
 
     /** The embedded fleet or the external target; starts the fleet. */
     public LoadTarget target(CommandLine cmd) {
-      try {
-        if (target != null) {
-          if (specified(cmd, "--backends", "--transport", "--max-calls-per-connection")) {
-            throw new CommandLine.ParameterException(cmd,
-                "--backends, --transport and --max-calls-per-connection are for the embedded fleet, not --target");
-          }
-          return LoadTarget.external(target, tls, tlsCa, tlsAuthority);
+      if (target != null) {
+        if (specified(cmd, "--backends", "--transport", "--max-calls-per-connection")) {
+          throw new CommandLine.ParameterException(cmd,
+              "--backends, --transport and --max-calls-per-connection are for the embedded fleet, not --target");
         }
-        if (tls || tlsCa != null || tlsAuthority != null) {
-          throw new CommandLine.ParameterException(cmd, "--tls options need --target");
-        }
-        LoadTarget.Transport t;
-        switch (transport.toLowerCase(Locale.ROOT)) {
-          case "netty":
-            t = LoadTarget.Transport.NETTY;
-            break;
-          case "inprocess":
-          case "in-process":
-            t = LoadTarget.Transport.INPROCESS;
-            break;
-          default:
-            throw new CommandLine.ParameterException(cmd,
-                "unknown --transport '" + transport + "'; use netty or inprocess");
-        }
-        return LoadTarget.embedded(t, backends, maxCallsPerConnection);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(cmd, e.getMessage());
+        return LoadTarget.external(target, tls, tlsCa, tlsAuthority);
       }
+      if (tls || tlsCa != null || tlsAuthority != null) {
+        throw new CommandLine.ParameterException(cmd, "--tls options need --target");
+      }
+      LoadTarget.Transport t;
+      switch (transport.toLowerCase(Locale.ROOT)) {
+        case "netty":
+          t = LoadTarget.Transport.NETTY;
+          break;
+        case "inprocess":
+        case "in-process":
+          t = LoadTarget.Transport.INPROCESS;
+          break;
+        default:
+          throw new CommandLine.ParameterException(cmd,
+              "unknown --transport '" + transport + "'; use netty or inprocess");
+      }
+      return LoadTarget.embedded(t, backends, maxCallsPerConnection);
     }
 
     private Integer poolSize(CommandLine cmd) {
@@ -353,45 +340,6 @@ public final class LoadCommand implements Callable<Integer> {
         }
       }
       return false;
-    }
-  }
-
-  /** Strategy names in any case, with - or _. */
-  static final class StrategyConverter implements CommandLine.ITypeConverter<Strategy> {
-    @Override
-    public Strategy convert(String value) {
-      String v = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-      for (Strategy s : Strategy.values()) {
-        if (s.name().equals(v)) {
-          return s;
-        }
-      }
-      throw new CommandLine.TypeConversionException("unknown strategy '" + value
-          + "'; use SINGLE, ROUND_ROBIN, HEALTHY_FIRST, LEAST_IN_FLIGHT or POWER_OF_TWO_CHOICES");
-    }
-  }
-
-  /** none, cpu, io or mixed, any case. */
-  static final class WorkConverter implements CommandLine.ITypeConverter<Work> {
-    @Override
-    public Work convert(String value) {
-      try {
-        return Work.valueOf(value.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException("unknown work '" + value + "'; use none, cpu, io or mixed");
-      }
-    }
-  }
-
-  /** uniform or poisson, any case. */
-  static final class ArrivalsConverter implements CommandLine.ITypeConverter<Arrivals> {
-    @Override
-    public Arrivals convert(String value) {
-      try {
-        return Arrivals.valueOf(value.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException("unknown arrivals '" + value + "'; use uniform or poisson");
-      }
     }
   }
 }

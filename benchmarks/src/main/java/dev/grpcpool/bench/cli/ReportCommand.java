@@ -1,7 +1,7 @@
 package dev.grpcpool.bench.cli;
 
-import dev.grpcpool.bench.load.report.HtmlReport;
-import dev.grpcpool.bench.load.report.RunData;
+import dev.grpcpool.bench.load.html.HtmlReport;
+import dev.grpcpool.bench.load.html.RunData;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

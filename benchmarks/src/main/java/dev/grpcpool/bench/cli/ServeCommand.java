@@ -43,16 +43,19 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--backends", defaultValue = "1", description = "Number of backends. Default: ${DEFAULT-VALUE}.")
   int backends;
 
-  @Option(names = "--work", defaultValue = "none", converter = WorkKindConverter.class,
-      description = "Work for requests that name none: none, cpu, io or mixed. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--work", defaultValue = "none",
+      description = "Work for requests that name none: none, cpu (" + WorkProfile.PRESET_CPU_MICROS + " us spun), io ("
+          + WorkProfile.PRESET_IO_MICROS + " us waited) or mixed (" + WorkProfile.PRESET_MIXED_CPU_MICROS + " us + "
+          + WorkProfile.PRESET_MIXED_IO_MICROS + " us), as for load --work. Default: ${DEFAULT-VALUE}.")
   WorkProfile.Kind work;
 
-  @Option(names = "--cpu-micros", defaultValue = "0", description = "CPU spun per call (cpu, mixed work).")
-  long cpuMicros;
+  @Option(names = "--cpu-micros", paramLabel = "MICROS",
+      description = "CPU spun per call (cpu, mixed work) instead of the preset's.")
+  Long cpuMicros;
 
-  @Option(names = "--io-micros", defaultValue = "0",
-      description = "Wait per call, holding no thread (io, mixed work).")
-  long ioMicros;
+  @Option(names = "--io-micros", paramLabel = "MICROS",
+      description = "Wait per call, holding no thread (io, mixed work), instead of the preset's.")
+  Long ioMicros;
 
   @Option(names = "--max-calls-per-connection",
       description = "Most concurrent calls one connection may carry. Default: unlimited.")
@@ -85,12 +88,19 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--tls-key", description = "PEM (PKCS#8) private key for --tls-cert.")
   File tlsKey;
 
+  /** The default work: the preset of {@code --work}, with the amounts given on the command line instead. */
+  WorkProfile profile() {
+    WorkProfile preset = WorkProfile.preset(work);
+    return WorkProfile.of(work, cpuMicros != null ? cpuMicros : preset.cpuMicros(),
+        ioMicros != null ? ioMicros : preset.ioMicros());
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new GrpcPoolCli.UsageException("--tls-cert and --tls-key must be given together");
     }
-    WorkProfile profile = WorkProfile.of(work, cpuMicros, ioMicros);
+    WorkProfile profile = profile();
     BenchServer.Builder template = BenchServer.netty(port)
         .host(host)
         .work(profile)
@@ -148,18 +158,6 @@ public final class ServeCommand implements Callable<Integer> {
     }, "grpcpool-serve-shutdown"));
     new CountDownLatch(1).await();
     return GrpcPoolCli.EXIT_OK;
-  }
-
-  static final class WorkKindConverter implements CommandLine.ITypeConverter<WorkProfile.Kind> {
-    @Override
-    public WorkProfile.Kind convert(String value) {
-      try {
-        return WorkProfile.Kind.valueOf(value.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(
-            "unknown work '" + value + "', expected none, cpu, io or mixed");
-      }
-    }
   }
 
   static final class ExecutorConverter implements CommandLine.ITypeConverter<ServerExecutor> {

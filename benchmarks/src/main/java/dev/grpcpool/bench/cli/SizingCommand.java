@@ -1,10 +1,10 @@
 package dev.grpcpool.bench.cli;
 
-import dev.grpcpool.bench.report.SizingReport;
+import dev.grpcpool.bench.work.SizingWorkload;
 import dev.grpcpool.core.sizing.PoolSizing;
+import dev.grpcpool.server.WorkProfile;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,10 +29,10 @@ public final class SizingCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--workload", defaultValue = "mixed", converter = WorkloadConverter.class,
-      paramLabel = "cpu|io|mixed",
-      description = "Kind of work the calls mostly do: cpu, io or mixed. Default: ${DEFAULT-VALUE}.")
-  PoolSizing.Workload workload;
+  @Option(names = "--workload", defaultValue = "mixed", paramLabel = "cpu|io|mixed",
+      description = "Kind of work the calls mostly do: cpu, io or mixed (none, a bare echo, counts as mixed)."
+          + " Default: ${DEFAULT-VALUE}.")
+  WorkProfile.Kind workload;
 
   @Option(names = "--high-concurrency", description = "Apply the high-concurrency factor (x 1.3, rounded down).")
   boolean highConcurrency;
@@ -75,7 +75,7 @@ public final class SizingCommand implements Callable<Integer> {
   public Integer call() {
     CommandLine cmd = spec.commandLine();
     if (measure) {
-      return SizingMeasurement.run(cmd, measureOptions, rate, workload);
+      return SizingMeasurement.run(cmd, measureOptions, rate, SizingWorkload.of(workload));
     }
     if (!measureOptions.isEmpty()) {
       throw new CommandLine.ParameterException(cmd, "unknown option " + measureOptions.get(0)
@@ -108,7 +108,7 @@ public final class SizingCommand implements Callable<Integer> {
       littlesLaw = PoolSizing.littlesLaw(rate, latency, streamsPerChannel, maxStreams);
     }
     SizingReport report =
-        new SizingReport(PoolSizing.heuristic(workload, highConcurrency, n), littlesLaw, coresFromMachine);
+        new SizingReport(PoolSizing.heuristic(SizingWorkload.of(workload), highConcurrency, n), littlesLaw, coresFromMachine);
     cmd.getOut().print(json ? report.toJson() : report.toText());
     cmd.getOut().flush();
     return GrpcPoolCli.EXIT_OK;
@@ -117,25 +117,5 @@ public final class SizingCommand implements Callable<Integer> {
   private boolean specified(String option) {
     List<CommandLine.Model.OptionSpec> matched = spec.commandLine().getParseResult().matchedOptions();
     return matched.stream().anyMatch(o -> o.longestName().equals(option));
-  }
-
-  /** Accepts cpu, io, mixed (any case) and the enum names. */
-  static final class WorkloadConverter implements CommandLine.ITypeConverter<PoolSizing.Workload> {
-    @Override
-    public PoolSizing.Workload convert(String value) {
-      switch (value.trim().toLowerCase(Locale.ROOT)) {
-        case "cpu":
-        case "cpu_bound":
-          return PoolSizing.Workload.CPU_BOUND;
-        case "io":
-        case "io_bound":
-          return PoolSizing.Workload.IO_BOUND;
-        case "mixed":
-          return PoolSizing.Workload.MIXED;
-        default:
-          throw new CommandLine.TypeConversionException(
-              "unknown workload '" + value + "'; use cpu, io or mixed");
-      }
-    }
   }
 }

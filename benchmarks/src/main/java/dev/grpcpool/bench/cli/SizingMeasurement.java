@@ -6,7 +6,7 @@ import dev.grpcpool.bench.load.LoadTarget;
 import dev.grpcpool.bench.load.RunOutput;
 import dev.grpcpool.bench.load.RunSettings;
 import dev.grpcpool.bench.load.SizeSweep;
-import dev.grpcpool.bench.report.RunFolder;
+import dev.grpcpool.bench.results.RunFolder;
 import dev.grpcpool.core.sizing.PoolSizing;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ final class SizingMeasurement {
    */
   static int run(CommandLine sizing, List<String> args, Double rate, PoolSizing.Workload workload) {
     SizingMeasurement m = new SizingMeasurement();
-    CommandLine own = new CommandLine(m);
+    CommandLine own = new CommandLine(m).setCaseInsensitiveEnumValuesAllowed(true);
     List<String> all = new ArrayList<>(args);
     if (rate != null) {
       all.add("--rate");
@@ -68,7 +68,7 @@ final class SizingMeasurement {
         throw new CommandLine.ParameterException(sizing, "--sizes must be in 1..1024, was " + s);
       }
     }
-    FindMax.Slo slo = m.load.slo(sizing, null);
+    FindMax.Slo slo = m.load.slo(null);
     if (slo != null && m.p99TargetMillis != null) {
       throw new CommandLine.ParameterException(sizing, "give --slo (search each size's highest rate at the objective)"
           + " or --p99-target (one load, smallest size within the target), not both");
@@ -78,13 +78,9 @@ final class SizingMeasurement {
     }
     LoadSpec spec = m.load.loadSpec(sizing, slo != null);
     RunSettings settings = m.load.settings(spec, sizing);
-    settings = new RunSettings(spec, settings.strategy(), null, workload, settings.healthService(),
+    settings = new RunSettings(spec, settings.channels(), null, workload, settings.healthService(),
         settings.healthInterval(), settings.faults(), settings.out(), settings.quiet(), null);
-    try {
-      RunOutput.checkUsable(settings.out());
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(sizing, e.getMessage());
-    }
+    RunOutput.checkUsable(settings.out());
     PrintWriter out = sizing.getOut();
     PrintWriter err = sizing.getErr();
     try (LoadTarget target = m.load.target(sizing)) {

@@ -57,17 +57,22 @@ public final class BenchmarkKey implements Comparable<BenchmarkKey> {
     return params;
   }
 
-  /** The same key for the primary metric. */
-  BenchmarkKey primary() {
-    return isPrimary() ? this : new BenchmarkKey(benchmark, "", mode, threads, params);
-  }
-
   /** {@code Class.method} (package dropped) plus {@code :metric} for a secondary metric. */
   public String shortName() {
     int method = benchmark.lastIndexOf('.');
     int cls = method > 0 ? benchmark.lastIndexOf('.', method - 1) : -1;
     String name = benchmark.substring(cls + 1);
     return metric.isEmpty() ? name : name + ":" + metric;
+  }
+
+  /**
+   * Whether {@code other} is this key but for the benchmark class's package: the same class simple name,
+   * method, metric, mode, threads and params. A benchmark that moved to another package between two runs
+   * (the reference of {@code --normalize-by}, for one) is still the same benchmark to this test.
+   */
+  boolean equalsIgnoringPackage(BenchmarkKey other) {
+    return shortName().equals(other.shortName()) && mode.equals(other.mode) && threads == other.threads
+        && params.equals(other.params);
   }
 
   /** {@code a=1, b=2}, or empty without parameters. */

@@ -57,7 +57,7 @@ public final class Comparison {
     if (options.normalizeBy() != null) {
       BenchmarkKey refB = Normalizer.findReference(options.normalizeBy(), base, "baseline");
       BenchmarkKey refC = Normalizer.findReference(options.normalizeBy(), cand, "candidate");
-      if (!refB.equals(refC)) {
+      if (!refB.equalsIgnoringPackage(refC)) {
         throw new CompareInputException("--normalize-by " + options.normalizeBy() + " names " + refB
             + " in the baseline but " + refC + " in the candidate");
       }

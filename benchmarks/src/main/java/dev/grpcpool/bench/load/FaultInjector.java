@@ -1,10 +1,9 @@
 package dev.grpcpool.bench.load;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.grpcpool.server.BenchFleet;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +21,7 @@ public final class FaultInjector implements AutoCloseable {
   private final FaultSchedule schedule;
   private final Consumer<String> log;
   private final ScheduledExecutorService executor;
-  private final List<Map<String, Object>> applied = new ArrayList<>();
+  private final List<AppliedFault> applied = new ArrayList<>();
 
   /**
    * @param log told a one-line description of each fault as it is applied (for the progress output)
@@ -76,13 +75,7 @@ public final class FaultInjector implements AutoCloseable {
         error = e.getMessage() == null ? e.toString() : e.getMessage();
       }
     }
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("fault", f.toString());
-    entry.put("plannedMillis", f.at().toMillis());
-    entry.put("appliedMillis", offsetMillis);
-    if (error != null) {
-      entry.put("error", error);
-    }
+    AppliedFault entry = new AppliedFault(f.toString(), f.at().toMillis(), offsetMillis, error);
     synchronized (applied) {
       applied.add(entry);
     }
@@ -90,8 +83,8 @@ public final class FaultInjector implements AutoCloseable {
         error == null ? "" : " (failed: " + error + ")"));
   }
 
-  /** What was applied so far, in order: fault, planned and actual time, error if any. */
-  public List<Map<String, Object>> applied() {
+  /** What was applied so far, in order. */
+  public List<AppliedFault> applied() {
     synchronized (applied) {
       return List.copyOf(applied);
     }
@@ -106,4 +99,15 @@ public final class FaultInjector implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
   }
+
+  /**
+   * One fault as applied, as the run's summary reports it.
+   *
+   * @param fault the fault as scheduled, e.g. {@code kill:1@5s}
+   * @param plannedMillis when it was due, from the start of the measurement
+   * @param appliedMillis when it was applied
+   * @param error why applying it failed, or null (then left out of the summary)
+   */
+  public record AppliedFault(String fault, long plannedMillis, long appliedMillis,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String error) {}
 }

@@ -370,26 +370,13 @@ public final class FindMax {
           Double.isNaN(s.latencyMillis()) ? "" : String.format(Locale.ROOT, "%.3f", s.latencyMillis()),
           s.failedPercent(), s.verdict(), s.held(), s.folder()));
     }
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("objective", Map.of("percentile", slo.percentile(), "latencyMillis", slo.millis(), "text", slo.text()));
-    json.put("maxRate", Double.isNaN(o.maxRate()) ? null : o.maxRate());
-    json.put("conclusion", o.conclusion());
-    json.put("exitCode", o.exitCode());
-    List<Map<String, Object>> rows = new ArrayList<>();
+    List<StepJson> rows = new ArrayList<>();
     for (Step s : o.steps()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("step", s.number());
-      m.put("phase", s.phase());
-      m.put("rate", Double.isNaN(s.rate()) ? null : s.rate());
-      m.put("okRate", s.okRate());
-      m.put("latencyMillis", Double.isNaN(s.latencyMillis()) ? null : s.latencyMillis());
-      m.put("failedPercent", s.failedPercent());
-      m.put("verdict", s.verdict());
-      m.put("held", s.held());
-      m.put("folder", s.folder());
-      rows.add(m);
+      rows.add(new StepJson(s.number(), s.phase(), orNull(s.rate()), s.okRate(), orNull(s.latencyMillis()),
+          s.failedPercent(), s.verdict(), s.held(), s.folder()));
     }
-    json.put("steps", rows);
+    ResultJson json = new ResultJson(new ObjectiveJson(slo.percentile(), slo.millis(), slo.text()),
+        orNull(o.maxRate()), o.conclusion(), o.exitCode(), rows);
     try {
       Files.writeString(Files.createFile(dir.resolve("find-max.csv")), csv, StandardCharsets.UTF_8);
       Files.writeString(Files.createFile(dir.resolve("find-max.json")), RunOutput.json(json), StandardCharsets.UTF_8);
@@ -405,4 +392,19 @@ public final class FindMax {
   private static String number(double d) {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
+
+  /** NaN, which JSON cannot hold, as null. */
+  private static Double orNull(double value) {
+    return Double.isNaN(value) ? null : value;
+  }
+
+  /** {@code find-max.json}, field by field; null stands for "no value". */
+  record ResultJson(ObjectiveJson objective, Double maxRate, String conclusion, int exitCode, List<StepJson> steps) {}
+
+  /** The latency objective in {@code find-max.json}. */
+  record ObjectiveJson(double percentile, double latencyMillis, String text) {}
+
+  /** One step of the search in {@code find-max.json}. */
+  record StepJson(int step, String phase, Double rate, double okRate, Double latencyMillis, double failedPercent,
+      String verdict, boolean held, String folder) {}
 }

@@ -11,68 +11,16 @@ import org.HdrHistogram.Histogram;
  * in the interval in which they ended.
  *
  * <p>Immutable once published: the histograms must not be changed by readers.
+ *
+ * @param index 0 for the first second of the measurement
+ * @param startOffsetNanos start of the interval, from the start of the measurement
+ * @param endOffsetNanos end of the interval, from the start of the measurement
+ * @param corrected latency of the calls that completed in this interval, from their intended start, in
+ *     microseconds; in a closed-loop run there is no schedule and this equals {@code uncorrected}
+ * @param uncorrected latency of the calls that completed in this interval, from their actual send (service time)
  */
-public final class IntervalSample {
-  private final int index;
-  private final long startOffsetNanos;
-  private final long endOffsetNanos;
-  private final long sent;
-  private final long ok;
-  private final long failed;
-  private final Histogram corrected;
-  private final Histogram uncorrected;
-
-  IntervalSample(int index, long startOffsetNanos, long endOffsetNanos, long sent, long ok, long failed,
-      Histogram corrected, Histogram uncorrected) {
-    this.index = index;
-    this.startOffsetNanos = startOffsetNanos;
-    this.endOffsetNanos = endOffsetNanos;
-    this.sent = sent;
-    this.ok = ok;
-    this.failed = failed;
-    this.corrected = corrected;
-    this.uncorrected = uncorrected;
-  }
-
-  /** 0 for the first second of the measurement. */
-  public int index() {
-    return index;
-  }
-
-  /** Start of the interval, from the start of the measurement. */
-  public long startOffsetNanos() {
-    return startOffsetNanos;
-  }
-
-  public long endOffsetNanos() {
-    return endOffsetNanos;
-  }
-
-  public long sent() {
-    return sent;
-  }
-
-  public long ok() {
-    return ok;
-  }
-
-  public long failed() {
-    return failed;
-  }
-
-  /**
-   * Latency of the calls that completed in this interval, from their intended start, in microseconds. In a
-   * closed-loop run there is no schedule and this equals
-   * {@link #uncorrected()}.
-   */
-  public Histogram corrected() {
-    return corrected;
-  }
-
-  /** Latency of the calls that completed in this interval, from their actual send (service time). */
-  public Histogram uncorrected() {
-    return uncorrected;
-  }
+public record IntervalSample(int index, long startOffsetNanos, long endOffsetNanos, long sent, long ok, long failed,
+    Histogram corrected, Histogram uncorrected) {
 
   /** Corrected latency percentile in milliseconds, or NaN when no call ended. */
   public double correctedMillis(double percentile) {

@@ -1,36 +1,32 @@
 package dev.grpcpool.bench.load;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.HdrHistogram.Histogram;
 
 /**
  * The latency figures a load run reports for one histogram: count, min, mean, p50, p90, p99, p99.9, p99.99 and
- * max, in milliseconds. An empty histogram has a count and nothing else: no percentile of nothing.
+ * max, in milliseconds rounded to the microsecond. An empty histogram has a count and nothing else: no percentile
+ * of nothing (the other figures are null and left out of the JSON).
  *
- * <p>Stateless and thread-safe.
+ * <p>Immutable and thread-safe.
  */
-final class LatencySummary {
-  /** Percentiles reported everywhere: summary, JSON and report. */
-  static final double[] PERCENTILES = {50, 90, 99, 99.9, 99.99};
-  static final String[] PERCENTILE_NAMES = {"p50", "p90", "p99", "p99.9", "p99.99"};
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record LatencySummary(long count, Double min, Double mean, Double p50, Double p90, Double p99,
+    @JsonProperty("p99.9") Double p999, @JsonProperty("p99.99") Double p9999, Double max) {
 
-  private LatencySummary() {}
-
-  /** count, min, mean, percentiles and max, in milliseconds, in that order; only the count when empty. */
-  static Map<String, Object> of(Histogram h) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("count", h.getTotalCount());
+  /** The figures of {@code h} (microseconds). */
+  static LatencySummary of(Histogram h) {
     if (h.getTotalCount() == 0) {
-      return m;
+      return new LatencySummary(0, null, null, null, null, null, null, null, null);
     }
-    m.put("min", ms(h.getMinValue()));
-    m.put("mean", round(h.getMean() / 1000.0));
-    for (int i = 0; i < PERCENTILES.length; i++) {
-      m.put(PERCENTILE_NAMES[i], round(LoadRecorder.millis(h, PERCENTILES[i])));
-    }
-    m.put("max", ms(h.getMaxValue()));
-    return m;
+    return new LatencySummary(h.getTotalCount(), ms(h.getMinValue()), round(h.getMean() / 1000.0),
+        percentile(h, 50), percentile(h, 90), percentile(h, 99), percentile(h, 99.9), percentile(h, 99.99),
+        ms(h.getMaxValue()));
+  }
+
+  private static double percentile(Histogram h, double percentile) {
+    return round(LoadRecorder.millis(h, percentile));
   }
 
   private static double ms(long micros) {

@@ -94,7 +94,7 @@ public final class LoadGenerator {
   private final CompletableFuture<LoadResult> result = new CompletableFuture<>();
   private final ScheduledThreadPoolExecutor ticker;
   private final Thread driver;
-  private final ThreadLocal<int[]> trampoline = ThreadLocal.withInitial(() -> new int[2]);
+  private final ThreadLocal<Trampoline> trampoline = ThreadLocal.withInitial(Trampoline::new);
 
   /** Guards {@link #schedule}; {@link #nextIntended} is also read without it, as a hint. */
   private final Object scheduleLock = new Object();
@@ -359,20 +359,20 @@ public final class LoadGenerator {
    * pump, once per call of a backlog; a per-thread trampoline turns that recursion into another turn of the loop.
    */
   private int pump() {
-    int[] t = trampoline.get();
-    if (t[0] != 0) {
-      t[1] = 1;
+    Trampoline t = trampoline.get();
+    if (t.active) {
+      t.pending = 1;
       return 0;
     }
-    t[0] = 1;
+    t.active = true;
     int sent = 0;
     try {
       do {
-        t[1] = 0;
+        t.pending = 0;
         sent += pumpOnce();
-      } while (t[1] != 0);
+      } while (t.pending != 0);
     } finally {
-      t[0] = 0;
+      t.active = false;
     }
     return sent;
   }
@@ -506,21 +506,21 @@ public final class LoadGenerator {
    * recursion into a loop.
    */
   private void continueCaller() {
-    int[] t = trampoline.get();
-    if (t[0] != 0) {
-      t[1]++;
+    Trampoline t = trampoline.get();
+    if (t.active) {
+      t.pending++;
       return;
     }
-    t[0] = 1;
+    t.active = true;
     try {
-      t[1] = 1;
-      while (t[1] > 0) {
-        t[1]--;
+      t.pending = 1;
+      while (t.pending > 0) {
+        t.pending--;
         long now = System.nanoTime();
         send(now, now, 0, false);
       }
     } finally {
-      t[0] = 0;
+      t.active = false;
     }
   }
 
@@ -625,5 +625,11 @@ public final class LoadGenerator {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;
+  }
+
+  /** One thread's trampoline state: whether it is inside the loop, and the turns asked for from inside it. */
+  private static final class Trampoline {
+    boolean active;
+    int pending;
   }
 }

@@ -83,7 +83,7 @@ public final class LoadRun {
       if (!settings.faults().isEmpty()) {
         throw new IllegalArgumentException("--fault cannot be used with --find-max");
       }
-      try (LoadTarget.Connection connection = target.connect(settings.strategy(), settings.effectivePoolSize(),
+      try (LoadTarget.Connection connection = target.connect(settings.channels(), settings.effectivePoolSize(),
           settings.healthService(), settings.healthInterval())) {
         LoadSpec spec = settings.spec();
         target.probe(connection.channel(), probeTimeout(spec));
@@ -122,7 +122,7 @@ public final class LoadRun {
   private LoadResult run() throws InterruptedException {
     validate(target, settings);
     LoadSpec spec = settings.spec();
-    try (LoadTarget.Connection connection = target.connect(settings.strategy(), settings.effectivePoolSize(),
+    try (LoadTarget.Connection connection = target.connect(settings.channels(), settings.effectivePoolSize(),
         settings.healthService(), settings.healthInterval());
         MetricsExposure metrics = MetricsExposure.start(connection.pool(), settings.metricsPort(), err)) {
       target.probe(connection.channel(), probeTimeout(spec));
@@ -311,7 +311,7 @@ public final class LoadRun {
         return new MetricsExposure(null, null);
       }
       if (pool == null) {
-        throw new IllegalArgumentException("--metrics-port needs a pool; --strategy SINGLE has no pool metrics");
+        throw new IllegalArgumentException("--metrics-port needs a pool; --single-channel has no pool metrics");
       }
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       PoolMetrics metrics = new PoolMetrics(pool);

@@ -171,12 +171,6 @@ public final class LoadSpec {
     return copyInto(b).concurrency(concurrency).warmup(fixed).build();
   }
 
-  /** The same load measured for {@code measured}. */
-  public LoadSpec withDuration(Duration measured) {
-    Builder b = mode == Mode.OPEN_LOOP ? openLoop(rate) : closedLoop(concurrency);
-    return copyInto(b).concurrency(concurrency).duration(measured).build();
-  }
-
   private Builder copyInto(Builder b) {
     b.arrivals(arrivals).duration(duration).deadline(deadline).payloadBytes(payloadBytes).responseSize(responseSize)
         .cpuMicros(cpuMicros).ioMicros(ioMicros).seed(seed).lateThreshold(lateThreshold)

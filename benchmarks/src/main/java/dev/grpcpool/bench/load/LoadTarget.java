@@ -146,14 +146,14 @@ public final class LoadTarget implements AutoCloseable {
   }
 
   /**
-   * Opens a channel for a run: a single channel, or a pool of {@code size} channels. Channel {@code i} dials
+   * Opens what a run's calls go through: a single channel, or a pool of {@code size} channels. Channel {@code i} dials
    * target {@code i mod n} of {@link #targets()} (a per-backend pool); with fewer channels than the embedded
    * Netty fleet has backends, every channel dials all backends ({@code static:///…}, round robin).
    *
    * @param healthService grpc.health.v1 service the pool checks (null: connectivity only, "": whole server)
    */
-  public Connection connect(Strategy strategy, int size, String healthService, Duration healthInterval) {
-    if (strategy == Strategy.SINGLE) {
+  public Connection connect(Channels channels, int size, String healthService, Duration healthInterval) {
+    if (!(channels instanceof Channels.Pool pool)) {
       // An embedded Netty fleet's static:/// target spreads one channel's calls over every backend.
       String t = fleet != null && !inProcess ? fleet.target() : targets.get(0);
       ManagedChannelBuilder<?> b = builder(t);
@@ -173,7 +173,7 @@ public final class LoadTarget implements AutoCloseable {
     }
     PoolConfig.Builder config = PoolConfig.builder(dial)
         .size(size)
-        .pickStrategy(strategy.pickStrategy())
+        .pickStrategy(pool.strategy())
         .healthCheckInterval(healthInterval)
         .retryEnabled(false)
         .channelBuilderFactory(this::builder);

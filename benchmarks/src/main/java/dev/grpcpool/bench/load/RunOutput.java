@@ -1,10 +1,11 @@
 package dev.grpcpool.bench.load;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.grpcpool.bench.report.HgrmWriter;
-import dev.grpcpool.bench.report.HlogWriter;
-import dev.grpcpool.bench.report.RunFolder;
+import dev.grpcpool.bench.results.HgrmWriter;
+import dev.grpcpool.bench.results.HlogWriter;
+import dev.grpcpool.bench.results.RunFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -123,20 +124,11 @@ public final class RunOutput {
     m.put("tool", "grpcpool load");
     m.put("startTime", Instant.ofEpochMilli(r.startEpochMillis()).toString());
     m.put("mode", r.spec().mode() == LoadSpec.Mode.OPEN_LOOP ? "open-loop" : "closed-loop");
-    Map<String, Object> verdict = new LinkedHashMap<>();
-    verdict.put("outcome", r.verdict().outcome());
-    verdict.put("exitCode", r.verdict().exitCode());
-    List<Map<String, Object>> findings = new ArrayList<>();
+    List<FindingJson> findings = new ArrayList<>();
     for (RunVerdict.Finding f : r.verdict().findings()) {
-      Map<String, Object> one = new LinkedHashMap<>();
-      one.put("problem", f.problem().name());
-      one.put("exitCode", f.problem().exitCode());
-      one.put("headline", f.problem().headline());
-      one.put("detail", f.detail());
-      findings.add(one);
+      findings.add(new FindingJson(f.problem().name(), f.problem().exitCode(), f.problem().headline(), f.detail()));
     }
-    verdict.put("findings", findings);
-    m.put("verdict", verdict);
+    m.put("verdict", new VerdictJson(r.verdict().outcome(), r.verdict().exitCode(), findings));
     m.put("interrupted", r.interrupted());
     m.put("warmup", r.warmup());
     m.put("measuredSeconds", LatencySummary.round(r.measuredNanos() / 1e9));
@@ -151,49 +143,26 @@ public final class RunOutput {
     m.put("unfinished", r.unfinished());
     m.put("missed", r.missed());
     m.put("missedByGenerator", r.missedByGenerator());
-    Map<String, Object> byStatus = new LinkedHashMap<>();
-    r.failedByStatus().forEach((code, c) -> {
-      Map<String, Object> one = new LinkedHashMap<>();
-      one.put("count", c.count());
-      one.put("sample", c.sample());
-      byStatus.put(code, one);
-    });
-    m.put("failedByStatus", byStatus);
-    Map<String, Object> lag = new LinkedHashMap<>();
-    lag.put("lateThresholdMicros", r.spec().lateThreshold().toNanos() / 1000);
-    lag.put("late", r.late());
-    lag.put("lateWaitingForSlot", r.lateWaitingForSlot());
-    lag.put("generatorBehind", r.generatorBehind());
-    lag.put("generatorLagBoundMillis", LoadRecorder.GENERATOR_LAG_BOUND_NANOS / 1_000_000);
-    lag.put("maxLagMillis", LatencySummary.round(r.maxLagNanos() / 1e6));
-    lag.put("sendCeiling", Double.isNaN(r.lag().sendCeiling()) ? null : Math.round(r.lag().sendCeiling()));
-    m.put("sends", lag);
+    m.put("failedByStatus", r.failedByStatus());
+    m.put("sends", new SendsJson(r.spec().lateThreshold().toNanos() / 1000, r.late(), r.lateWaitingForSlot(),
+        r.generatorBehind(), LoadRecorder.GENERATOR_LAG_BOUND_NANOS / 1_000_000,
+        LatencySummary.round(r.maxLagNanos() / 1e6),
+        Double.isNaN(r.lag().sendCeiling()) ? null : Math.round(r.lag().sendCeiling())));
     m.put("inFlightAtStart", r.backlog().atStart());
     m.put("inFlightAtEnd", r.backlog().atEnd());
-    Map<String, Object> latency = new LinkedHashMap<>();
-    latency.put("unit", "ms");
-    if (r.ok() > 0) {
-      latency.put("corrected", LatencySummary.of(r.corrected()));
-      latency.put("uncorrected", LatencySummary.of(r.uncorrected()));
-    }
-    latency.put("note", r.ok() == 0 ? "no call succeeded: no percentiles" : (r.spec().mode() == LoadSpec.Mode.OPEN_LOOP
+    String note = r.ok() == 0 ? "no call succeeded: no percentiles" : (r.spec().mode() == LoadSpec.Mode.OPEN_LOOP
         ? "corrected: from each call's intended start (coordinated omission corrected);"
             + " uncorrected: from its actual send (service time)"
         : "closed loop: no schedule, both views are service time")
-        + "; every call that ended, ok or failed");
-    m.put("latency", latency);
+        + "; every call that ended, ok or failed";
+    m.put("latency", r.ok() > 0
+        ? new LatencyJson("ms", LatencySummary.of(r.corrected()), LatencySummary.of(r.uncorrected()), note)
+        : new LatencyJson("ms", null, null, note));
     m.put("backends", groups(r.backends()));
     m.put("channels", groups(r.channels()));
     m.putAll(extra);
     m.put("configuration", configuration);
-    Map<String, Object> files = new LinkedHashMap<>();
-    files.put("intervalLog", LATENCY_HLOG);
-    files.put("serviceTimeIntervalLog", SERVICE_HLOG);
-    files.put("percentiles", LATENCY_HGRM);
-    files.put("serviceTimePercentiles", SERVICE_HGRM);
-    files.put("timeline", TIMELINE);
-    files.put("hlogValueUnit", "microseconds");
-    m.put("files", files);
+    m.put("files", FILES);
     return m;
   }
 
@@ -201,21 +170,40 @@ public final class RunOutput {
     return Math.round(perSecond * 10) / 10.0;
   }
 
-  private static List<Map<String, Object>> groups(Map<String, GroupStats> groups) {
-    List<Map<String, Object>> out = new ArrayList<>();
+  private static List<GroupJson> groups(Map<String, GroupStats> groups) {
+    List<GroupJson> out = new ArrayList<>();
     for (GroupStats g : groups.values()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", g.name());
-      m.put("sent", g.sent());
-      m.put("ok", g.ok());
-      m.put("failed", g.failed());
-      m.put("unfinished", g.unfinished());
-      m.put("p50", LatencySummary.orNull(g.p50Millis()));
-      m.put("p99", LatencySummary.orNull(g.p99Millis()));
-      out.add(m);
+      out.add(new GroupJson(g.name(), g.sent(), g.ok(), g.failed(), g.unfinished(),
+          LatencySummary.orNull(g.p50Millis()), LatencySummary.orNull(g.p99Millis())));
     }
     return out;
   }
+
+  // The parts of summary.json, field by field in the order written; null is written as JSON's null.
+
+  /** The run's verdict: its outcome, exit code and every finding, worst first. */
+  record VerdictJson(String outcome, int exitCode, List<FindingJson> findings) {}
+
+  /** One problem the verdict found. */
+  record FindingJson(String problem, int exitCode, String headline, String detail) {}
+
+  /** How the sends kept to the schedule; {@code sendCeiling} is null when none was measured. */
+  record SendsJson(long lateThresholdMicros, long late, long lateWaitingForSlot, long generatorBehind,
+      long generatorLagBoundMillis, double maxLagMillis, Long sendCeiling) {}
+
+  /** Latency in milliseconds; no figures (left out, not null) when no call succeeded. */
+  record LatencyJson(String unit, @JsonInclude(JsonInclude.Include.NON_NULL) LatencySummary corrected,
+      @JsonInclude(JsonInclude.Include.NON_NULL) LatencySummary uncorrected, String note) {}
+
+  /** One backend's or channel's calls and latency. */
+  record GroupJson(String name, long sent, long ok, long failed, long unfinished, Double p50, Double p99) {}
+
+  /** The run folder's files, by what they hold. */
+  record FilesJson(String intervalLog, String serviceTimeIntervalLog, String percentiles,
+      String serviceTimePercentiles, String timeline, String hlogValueUnit) {}
+
+  private static final FilesJson FILES =
+      new FilesJson(LATENCY_HLOG, SERVICE_HLOG, LATENCY_HGRM, SERVICE_HGRM, TIMELINE, "microseconds");
 
   /**
    * One row per second of <em>intended</em> start: sent, ok, failed, unfinished, the corrected p50 / p99 / max of

@@ -1,5 +1,6 @@
 package dev.grpcpool.bench.load;
 
+import dev.grpcpool.core.PickStrategy;
 import dev.grpcpool.core.PoolConfig;
 import dev.grpcpool.core.sizing.PoolSizing;
 import java.nio.file.Path;
@@ -9,24 +10,25 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything about one load run besides its target: what to send ({@link LoadSpec}), through what (single channel
- * or pool, size, strategy, health checking), which faults to inject, where to write, and what to show.
+ * Everything about one load run besides its target: what to send ({@link LoadSpec}), through what ({@link Channels},
+ * pool size, health checking), which faults to inject, where to write, and what to show.
  *
  * <p>Immutable.
  *
+ * @param channels a single channel, or a pool and its pick strategy
  * @param poolSize channels in the pool; null for the size the rule of thumb recommends for {@code workload}
  * @param workload the kind of work, used by an automatic pool size
  * @param healthService grpc.health.v1 service the pool checks: null for connectivity only, "" for the server
  * @param out the output folder, or null for a new run folder under {@code results/}
  * @param metricsPort port of a Prometheus endpoint with the pool's metrics, or null for none
  */
-public record RunSettings(LoadSpec spec, Strategy strategy, Integer poolSize, PoolSizing.Workload workload,
+public record RunSettings(LoadSpec spec, Channels channels, Integer poolSize, PoolSizing.Workload workload,
     String healthService, Duration healthInterval, FaultSchedule faults, Path out, boolean quiet,
     Integer metricsPort) {
 
   public RunSettings {
     Objects.requireNonNull(spec, "spec");
-    Objects.requireNonNull(strategy, "strategy");
+    Objects.requireNonNull(channels, "channels");
     Objects.requireNonNull(workload, "workload");
     Objects.requireNonNull(healthInterval, "healthInterval");
     Objects.requireNonNull(faults, "faults");
@@ -44,32 +46,17 @@ public record RunSettings(LoadSpec spec, Strategy strategy, Integer poolSize, Po
 
   /** Default settings for {@code spec}: a round-robin pool of the recommended size, no faults. */
   public static RunSettings of(LoadSpec spec) {
-    return new RunSettings(spec, Strategy.ROUND_ROBIN, null, PoolSizing.Workload.MIXED, null,
+    return new RunSettings(spec, Channels.pool(PickStrategy.ROUND_ROBIN), null, PoolSizing.Workload.MIXED, null,
         Duration.ofSeconds(1), FaultSchedule.none(), null, true, null);
   }
 
-  public RunSettings withStrategy(Strategy s) {
-    return new RunSettings(spec, s, poolSize, workload, healthService, healthInterval, faults, out, quiet,
-        metricsPort);
-  }
-
   public RunSettings withPoolSize(Integer size) {
-    return new RunSettings(spec, strategy, size, workload, healthService, healthInterval, faults, out, quiet,
-        metricsPort);
-  }
-
-  public RunSettings withSpec(LoadSpec s) {
-    return new RunSettings(s, strategy, poolSize, workload, healthService, healthInterval, faults, out, quiet,
-        metricsPort);
-  }
-
-  public RunSettings withFaults(FaultSchedule f) {
-    return new RunSettings(spec, strategy, poolSize, workload, healthService, healthInterval, f, out, quiet,
+    return new RunSettings(spec, channels, size, workload, healthService, healthInterval, faults, out, quiet,
         metricsPort);
   }
 
   public RunSettings withOut(Path dir) {
-    return new RunSettings(spec, strategy, poolSize, workload, healthService, healthInterval, faults, dir, quiet,
+    return new RunSettings(spec, channels, poolSize, workload, healthService, healthInterval, faults, dir, quiet,
         metricsPort);
   }
 
@@ -82,8 +69,8 @@ public record RunSettings(LoadSpec spec, Strategy strategy, Integer poolSize, Po
   /** The channel settings for the run's summary. */
   Map<String, Object> poolMap() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("strategy", strategy.name());
-    if (strategy != Strategy.SINGLE) {
+    m.put("strategy", channels.summaryName());
+    if (channels instanceof Channels.Pool) {
       m.put("size", effectivePoolSize());
       m.put("sizeFrom", poolSize != null ? "--pool-size" : "rule of thumb for " + workload);
       m.put("healthService", healthService == null ? "none (connectivity state only)" : healthService);

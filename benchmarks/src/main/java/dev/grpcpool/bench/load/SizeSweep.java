@@ -1,6 +1,6 @@
 package dev.grpcpool.bench.load;
 
-import dev.grpcpool.bench.load.report.SvgChart;
+import dev.grpcpool.bench.load.html.SvgChart;
 import dev.grpcpool.core.sizing.PoolSizing;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -66,7 +66,7 @@ public final class SizeSweep {
    * Measures every size in {@code sizes} and writes {@code sizing.csv}, {@code sizing.json}, {@code sizing.html}
    * and one run folder per size into {@code dir}.
    *
-   * @param settings the load of every run (strategy must be a pool strategy; faults are not applied)
+   * @param settings the load of every run (channels must be a pool; faults are not applied)
    * @param p99TargetMillis pick the smallest size whose p99 is at most this; null to pick by throughput
    * @param log told a line per size as it finishes
    */
@@ -82,15 +82,15 @@ public final class SizeSweep {
    */
   public static Outcome run(LoadTarget target, RunSettings settings, List<Integer> sizes, Double p99TargetMillis,
       FindMax.Slo slo, Path dir, Consumer<String> log) throws InterruptedException {
-    if (settings.strategy() == Strategy.SINGLE) {
-      throw new IllegalArgumentException("sizing sweeps pool sizes; --strategy SINGLE has no pool");
+    if (!(settings.channels() instanceof Channels.Pool)) {
+      throw new IllegalArgumentException("sizing sweeps pool sizes; --single-channel has no pool");
     }
     if (sizes.isEmpty()) {
       throw new IllegalArgumentException("no pool sizes to measure");
     }
     List<Point> points = new ArrayList<>();
     for (int size : sizes) {
-      try (LoadTarget.Connection c = target.connect(settings.strategy(), size, settings.healthService(),
+      try (LoadTarget.Connection c = target.connect(settings.channels(), size, settings.healthService(),
           settings.healthInterval())) {
         target.probe(c.channel(), Duration.ofSeconds(5));
         Map<String, Object> config = new LinkedHashMap<>(target.toMap());

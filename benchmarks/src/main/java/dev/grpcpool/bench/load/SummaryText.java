@@ -65,9 +65,9 @@ final class SummaryText {
     groups(out, "channel", r.channels());
   }
 
-  private static void row(PrintWriter out, String label, Map<String, Object> m) {
-    out.printf(Locale.ROOT, "  %-13s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f%n", label, m.get("min"),
-        m.get("mean"), m.get("p50"), m.get("p90"), m.get("p99"), m.get("p99.9"), m.get("p99.99"), m.get("max"));
+  private static void row(PrintWriter out, String label, LatencySummary l) {
+    out.printf(Locale.ROOT, "  %-13s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f%n", label, l.min(), l.mean(),
+        l.p50(), l.p90(), l.p99(), l.p999(), l.p9999(), l.max());
   }
 
   private static void groups(PrintWriter out, String what, Map<String, GroupStats> groups) {

@@ -45,8 +45,8 @@ final class WarmUp {
 
   private final LoadSpec spec;
   private final long rampNanos;
-  /** The last seconds judged: {ended, behindNanos, jitMillis}. */
-  private final Deque<long[]> recent = new ArrayDeque<>();
+  /** The last seconds judged, oldest first. */
+  private final Deque<Second> recent = new ArrayDeque<>();
   private boolean gaveUp;
 
   WarmUp(LoadSpec spec) {
@@ -84,7 +84,7 @@ final class WarmUp {
    * @return true when the measurement should start: steady long enough, or out of time
    */
   boolean second(long elapsedNanos, long ended, long behindNanos, long jitMillis) {
-    recent.addLast(new long[] {ended, behindNanos, jitMillis});
+    recent.addLast(new Second(ended, behindNanos, jitMillis));
     if (recent.size() > 2 * HOLD_SECONDS) {
       recent.removeFirst();
     }
@@ -100,18 +100,18 @@ final class WarmUp {
   }
 
   private boolean holds() {
-    long[][] seconds = recent.toArray(new long[0][]);
+    Second[] seconds = recent.toArray(new Second[0]);
     double last = 0;
     double before = 0;
     for (int i = 0; i < HOLD_SECONDS; i++) {
-      before += seconds[i][0];
-      last += seconds[HOLD_SECONDS + i][0];
+      before += seconds[i].ended();
+      last += seconds[HOLD_SECONDS + i].ended();
     }
     last /= HOLD_SECONDS;
     before /= HOLD_SECONDS;
     long jit = 0;
     for (int i = HOLD_SECONDS; i < seconds.length; i++) {
-      jit += Math.max(0, seconds[i][2]);
+      jit += Math.max(0, seconds[i].jitMillis());
     }
     if (jit > MAX_JIT_SHARE * HOLD_SECONDS * 1000) {
       return false;
@@ -121,7 +121,7 @@ final class WarmUp {
         return false;
       }
       for (int i = HOLD_SECONDS; i < seconds.length; i++) {
-        if (seconds[i][1] > ON_SCHEDULE.toNanos()) {
+        if (seconds[i].behindNanos() > ON_SCHEDULE.toNanos()) {
           return false;
         }
       }
@@ -131,7 +131,7 @@ final class WarmUp {
       return false;
     }
     for (int i = HOLD_SECONDS; i < seconds.length; i++) {
-      if (Math.abs(seconds[i][0] - last) > 2 * STEADY_TOLERANCE * last) {
+      if (Math.abs(seconds[i].ended() - last) > 2 * STEADY_TOLERANCE * last) {
         return false;
       }
     }
@@ -156,4 +156,7 @@ final class WarmUp {
     }
     return seconds + ": " + ramp + skip + "then held steady " + HOLD_SECONDS + " s";
   }
+
+  /** One judged warm-up second: see {@link #second} for what each figure is. */
+  private record Second(long ended, long behindNanos, long jitMillis) {}
 }

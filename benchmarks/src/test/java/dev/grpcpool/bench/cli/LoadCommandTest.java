@@ -69,7 +69,7 @@ class LoadCommandTest {
   void nettyFleetWithKill_showsErrorsOnlyFromTheSecondOfTheKill() throws Exception {
     Path dir = tmp.resolve("kill");
 
-    int code = cli.run("load", "--backends", "3", "--pool-size", "3", "--strategy", "round-robin", "--rate", "300",
+    int code = cli.run("load", "--backends", "3", "--pool-size", "3", "--strategy", "round_robin", "--rate", "300",
         "--duration", "3s", "--warmup", "0s", "--deadline", "2s", "--fault", "kill:1@1500ms", "--out",
         dir.toString(), "--quiet");
 
@@ -114,14 +114,17 @@ class LoadCommandTest {
       "--rate -5                                   | rate must be > 0",
       "--concurrency 0                             | concurrency must be in 1..100000",
       "--payload 10                                | give --rate",
-      "--rate 10 --strategy FASTEST                | unknown strategy 'FASTEST'",
+      "--rate 10 --strategy FASTEST                | --strategy': expected one of [ROUND_ROBIN, HEALTHY_FIRST, LEAST_IN_FLIGHT, POWER_OF_TWO_CHOICES] (case-insensitive) but was 'FASTEST'",
+      "--rate 10 --single-channel --strategy HEALTHY_FIRST | --single-channel has no pool to pick from",
+      "--rate 10 --single-channel --metrics-port 0 | --single-channel has no pool metrics",
       "--rate 10 --fault kill:x@1s                 | bad fault 'kill:x@1s'",
       "--rate 10 --fault explode:1@1s              | unknown action 'explode'",
       "--rate 10 --fault slow:0@1s                 | slow needs the extra latency",
       "--rate 10 --fault kill:7@1s                 | there are only 3 backends",
       "--rate 10 --fault kill:1@5s                 | is not inside the run's duration",
       "--rate 10 --pool-size many                  | --pool-size must be a number or auto",
-      "--rate 10 --work heavy                      | unknown work 'heavy'",
+      "--rate 10 --work heavy                      | --work': expected one of [NONE, CPU, IO, MIXED] (case-insensitive) but was 'heavy'",
+      "--rate 10 --arrivals bursty                 | --arrivals': expected one of [UNIFORM, POISSON] (case-insensitive) but was 'bursty'",
       "--rate 10 --target 127.0.0.1:1 --fault kill:0@1s | cannot be used with --target",
       "--rate 10 --warmup soon                     | --warmup: 'soon' is not a duration",
       "--rate 10 --max-errors 150                  | --max-errors must be a percentage in 0..100",

@@ -3,6 +3,7 @@ package dev.grpcpool.bench.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.grpcpool.server.WorkProfile;
 import dev.grpcpool.server.proto.EchoGrpc;
 import dev.grpcpool.server.proto.EchoRequest;
 import io.grpc.ManagedChannel;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
 
 /** Tests {@link ServeCommand}: a real {@code grpcpool serve} process, and its refusal of bad options. */
 class ServeCommandTest {
@@ -79,7 +81,8 @@ class ServeCommandTest {
         Arguments.of(List.of("--port", "zero"), "--port"),
         Arguments.of(List.of("--max-connection-age", "-5s"), "must not be negative"),
         Arguments.of(List.of("--max-connection-age", "soon"), "not a duration"),
-        Arguments.of(List.of("--work", "disk"), "unknown work"),
+        Arguments.of(List.of("--work", "disk"),
+            "--work': expected one of [NONE, CPU, IO, MIXED] (case-insensitive) but was 'disk'"),
         Arguments.of(List.of("--work", "io", "--cpu-micros", "5"), "cpuMicros"),
         Arguments.of(List.of("--work", "cpu", "--cpu-micros", "-5"), "cpuMicros"),
         Arguments.of(List.of("--max-calls-per-connection", "0"), "maxConcurrentCallsPerConnection"),
@@ -99,6 +102,22 @@ class ServeCommandTest {
 
     assertThat(exit).isEqualTo(GrpcPoolCli.EXIT_USAGE);
     assertThat(cli.err()).contains(mentioned).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void workKind_withoutAmounts_isTheSharedPreset_andAmountsOverrideIt() {
+    assertThat(parsed("--work", "cpu").profile()).isEqualTo(WorkProfile.preset(WorkProfile.Kind.CPU));
+    assertThat(parsed("--work", "MIXED").profile()).isEqualTo(WorkProfile.preset(WorkProfile.Kind.MIXED));
+    assertThat(parsed("--work", "io", "--io-micros", "2000").profile()).isEqualTo(WorkProfile.io(2000));
+    assertThat(parsed("--work", "mixed", "--cpu-micros", "5").profile())
+        .isEqualTo(WorkProfile.mixed(5, WorkProfile.PRESET_MIXED_IO_MICROS));
+    assertThat(parsed().profile()).isEqualTo(WorkProfile.none());
+  }
+
+  private static ServeCommand parsed(String... args) {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
+    return serve;
   }
 
   @Test

@@ -95,7 +95,7 @@ class SizingCommandTest {
     int code = cli.run("sizing", "--workload", "gpu");
 
     assertThat(code).isEqualTo(2);
-    assertThat(cli.err()).contains("unknown workload 'gpu'").contains("--help");
+    assertThat(cli.err()).contains("--workload': expected one of [NONE, CPU, IO, MIXED] (case-insensitive) but was 'gpu'").contains("--help");
     assertThat(cli.out()).isEmpty();
   }
 

@@ -205,6 +205,32 @@ class ComparisonTest {
   }
 
   @Test
+  void normalizeBy_referenceMovedToAnotherPackage_stillFoundByClassAndMethod() throws IOException {
+    // Stored results name the reference by its old package; a new run by its new one. Both are the same
+    // benchmark to --normalize-by, which matches the class's simple name and the method.
+    Path base = renameReference("norm-base.json", "dev.grpcpool.bench.compare.ReferenceBenchmark.cpu");
+    Path cand = renameReference("norm-cand-slow2x.json", "dev.grpcpool.bench.ReferenceBenchmark.cpu");
+    ComparisonReport r = Comparison.compare(base, cand,
+        CompareOptions.builder().normalizeBy("ReferenceBenchmark.cpu").build());
+    assertThat(r.rows()).isNotEmpty().noneMatch(k -> k.key().benchmark().endsWith("ReferenceBenchmark.cpu"));
+    assertThat(r.normalization().candidateScore() / r.normalization().baselineScore()).isBetween(0.45, 0.55);
+  }
+
+  /** A copy of the fixture whose reference benchmark is called {@code name}. */
+  private Path renameReference(String fixture, String name) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode root = json.readTree(Fixtures.file(fixture).toFile());
+    for (JsonNode b : root) {
+      if (b.get("benchmark").asText().endsWith(".reference")) {
+        ((ObjectNode) b).put("benchmark", name);
+      }
+    }
+    Path file = tmp.resolve(name + "-" + fixture);
+    json.writeValue(file.toFile(), root);
+    return file;
+  }
+
+  @Test
   void normalizeBy_oneDisturbedReferenceFork_doesNotShiftTheVerdicts() throws IOException {
     // The same run, except that one of the reference's five forks ran at a quarter of the speed (the machine
     // was busy): its mean drops by 15 %, which would shift every normalized figure past the threshold.

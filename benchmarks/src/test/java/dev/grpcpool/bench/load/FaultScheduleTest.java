@@ -63,4 +63,13 @@ class FaultScheduleTest {
         .hasMessageContaining("not inside the run's duration");
     parse("kill:2@9s").check(3, Duration.ofSeconds(10));
   }
+
+  @Test
+  void appliedFault_inJson_leavesOutAnErrorThatDidNotHappen() {
+    assertThat(RunOutput.json(new FaultInjector.AppliedFault("kill:1@5s", 5000, 5003, null)))
+        .contains("\"fault\" : \"kill:1@5s\"", "\"plannedMillis\" : 5000", "\"appliedMillis\" : 5003")
+        .doesNotContain("error");
+    assertThat(RunOutput.json(new FaultInjector.AppliedFault("kill:1@5s", 5000, 5003, "no backend 1")))
+        .contains("\"error\" : \"no backend 1\"");
+  }
 }

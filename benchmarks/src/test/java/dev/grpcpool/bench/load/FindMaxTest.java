@@ -48,7 +48,7 @@ class FindMaxTest {
   @Test
   void looseObjective_findsTheCapacity_tightOneALowerRate() throws Exception {
     target = LoadTarget.embedded(LoadTarget.Transport.NETTY, 1, 10);
-    connection = target.connect(Strategy.SINGLE, 1, null, Duration.ofSeconds(1));
+    connection = target.connect(Channels.single(), 1, null, Duration.ofSeconds(1));
 
     FindMax.Outcome loose = search("p99=1s", tmp.resolve("loose"));
     FindMax.Outcome tight = search("p99=14ms", tmp.resolve("tight"));
@@ -80,6 +80,12 @@ class FindMaxTest {
     JsonNode json = new ObjectMapper().readTree(tmp.resolve("loose").resolve("find-max.json").toFile());
     assertThat(json.get("maxRate").asDouble()).isEqualTo(loose.maxRate());
     assertThat(json.get("steps").size()).isEqualTo(loose.steps().size());
+    assertThat(json.get("objective").get("text").asText()).isEqualTo("p99=1s");
+    assertThat(json.get("objective").get("latencyMillis").asDouble()).isEqualTo(1000.0);
+    List<String> stepFields = new java.util.ArrayList<>();
+    json.get("steps").get(0).fieldNames().forEachRemaining(stepFields::add);
+    assertThat(stepFields).containsExactly(
+        "step", "phase", "rate", "okRate", "latencyMillis", "failedPercent", "verdict", "held", "folder");
     assertThat(tmp.resolve("loose").resolve("step-01-step").resolve("summary.json")).isNotEmptyFile();
     assertThat(loose.conclusion()).startsWith("Highest rate that held p99=1s");
   }

@@ -3,14 +3,15 @@ package dev.grpcpool.bench.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grpcpool.bench.cli.DurationConverter;
+import dev.grpcpool.core.PickStrategy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A backend killed mid-run, seen through the timeline: with {@link Strategy#ROUND_ROBIN} over a per-backend pool
- * no call fails before the kill, then the dead backend's share fails; {@link Strategy#HEALTHY_FIRST} moves
+ * A backend killed mid-run, seen through the timeline: with {@link PickStrategy#ROUND_ROBIN} over a per-backend pool
+ * no call fails before the kill, then the dead backend's share fails; {@link PickStrategy#HEALTHY_FIRST} moves
  * traffic off the dead channel and fails far fewer calls.
  */
 class KilledBackendTest {
@@ -34,10 +35,10 @@ class KilledBackendTest {
     }
   }
 
-  private LoadResult runWithKill(Strategy strategy) throws InterruptedException {
+  private LoadResult runWithKill(PickStrategy strategy) throws InterruptedException {
     tearDown();
     target = LoadTarget.embedded(LoadTarget.Transport.INPROCESS, BACKENDS, 0);
-    connection = target.connect(strategy, BACKENDS, null, Duration.ofSeconds(1));
+    connection = target.connect(Channels.pool(strategy), BACKENDS, null, Duration.ofSeconds(1));
     target.probe(connection.channel(), Duration.ofSeconds(5));
     injector = new FaultInjector(target.fleet(), FaultSchedule.parse("kill:1@1500ms", DurationConverter::parse),
         line -> { });
@@ -51,13 +52,13 @@ class KilledBackendTest {
       }
     }).await();
     assertThat(injector.applied()).singleElement()
-        .satisfies(e -> assertThat(e).doesNotContainKey("error"));
+        .satisfies(e -> assertThat(e.error()).isNull());
     return r;
   }
 
   @Test
   void killedBackend_roundRobin_failsItsShareFromTheSecondOfTheKill() throws Exception {
-    LoadResult r = runWithKill(Strategy.ROUND_ROBIN);
+    LoadResult r = runWithKill(PickStrategy.ROUND_ROBIN);
 
     // By the second each call was meant to start in.
     List<IntendedTimeline.Row> t = r.timeline();
@@ -83,9 +84,9 @@ class KilledBackendTest {
 
   @Test
   void killedBackend_healthyFirst_failsFewerCallsThanRoundRobin() throws Exception {
-    long roundRobinFailed = runWithKill(Strategy.ROUND_ROBIN).failed();
+    long roundRobinFailed = runWithKill(PickStrategy.ROUND_ROBIN).failed();
 
-    LoadResult healthy = runWithKill(Strategy.HEALTHY_FIRST);
+    LoadResult healthy = runWithKill(PickStrategy.HEALTHY_FIRST);
 
     assertThat(healthy.timeline().get(0).failed()).isZero();
     assertThat(healthy.failed()).isLessThan(roundRobinFailed / 2);

@@ -1,4 +1,4 @@
-package dev.grpcpool.bench.load.report;
+package dev.grpcpool.bench.load.html;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.grpcpool.bench.compare;
+package dev.grpcpool.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,6 +21,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>{@link Blackhole#consumeCPU} is JMH's own calibrated busy loop: no memory traffic, no allocation, no
  * locks, nothing the JIT can remove, and no code of this project, so no change to the project can move it.
  * Its score moves only with the machine (clock, core type, other work sharing the core).
+ *
+ * <p>It lives with the suites, not with the compare tool, which reads results and runs nothing. Results
+ * recorded before it moved name it {@code dev.grpcpool.bench.compare.ReferenceBenchmark.cpu}; the compare tool
+ * finds the reference by class simple name and method, so those results still normalize.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

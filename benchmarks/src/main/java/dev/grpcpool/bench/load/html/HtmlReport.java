@@ -1,6 +1,6 @@
-package dev.grpcpool.bench.load.report;
+package dev.grpcpool.bench.load.html;
 
-import dev.grpcpool.bench.report.RunFolder;
+import dev.grpcpool.bench.results.RunFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

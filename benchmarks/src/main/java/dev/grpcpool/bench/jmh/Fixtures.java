@@ -1,4 +1,4 @@
-package dev.grpcpool.bench;
+package dev.grpcpool.bench.jmh;
 
 import dev.grpcpool.core.ChannelPool;
 import dev.grpcpool.server.proto.EchoGrpc;
@@ -15,29 +15,29 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Stateless and thread-safe.
  */
-final class Fixtures {
+public final class Fixtures {
 
   /** How long tear-down waits for pools, channels and executors to terminate. */
-  static final Duration TERMINATION = Duration.ofSeconds(10);
+  public static final Duration TERMINATION = Duration.ofSeconds(10);
   /** Deadline of warm-up calls in set-up. */
-  static final Duration WARM_UP_DEADLINE = Duration.ofSeconds(10);
+  public static final Duration WARM_UP_DEADLINE = Duration.ofSeconds(10);
 
   private Fixtures() {}
 
   /** A small echo request; the server's default work profile applies. */
-  static EchoRequest request() {
+  public static EchoRequest request() {
     return EchoRequest.newBuilder().setPayload(com.google.protobuf.ByteString.copyFrom(new byte[64])).build();
   }
 
   /** One blocking call on {@code channel}, so its connection is up before measuring. */
-  static void warmUp(Channel channel) {
+  public static void warmUp(Channel channel) {
     EchoGrpc.newBlockingStub(channel)
         .withDeadlineAfter(WARM_UP_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
         .unary(request());
   }
 
   /** One warm-up call on each of the pool's channels ({@link ChannelPool#get()} goes round robin). */
-  static void warmUpEachChannel(ChannelPool pool) {
+  public static void warmUpEachChannel(ChannelPool pool) {
     for (int i = 0; i < pool.size(); i++) {
       warmUp(pool.get());
     }
@@ -48,7 +48,7 @@ final class Fixtures {
    *
    * @throws IllegalStateException if it has not terminated within {@link #TERMINATION}
    */
-  static void close(ChannelPool pool) throws InterruptedException {
+  public static void close(ChannelPool pool) throws InterruptedException {
     if (pool == null) {
       return;
     }
@@ -63,7 +63,7 @@ final class Fixtures {
    *
    * @throws IllegalStateException if it has not terminated within {@link #TERMINATION}
    */
-  static void close(ManagedChannel channel) throws InterruptedException {
+  public static void close(ManagedChannel channel) throws InterruptedException {
     if (channel == null) {
       return;
     }
@@ -78,7 +78,7 @@ final class Fixtures {
    *
    * @throws IllegalStateException if it has not terminated within {@link #TERMINATION}
    */
-  static void close(ExecutorService executor) throws InterruptedException {
+  public static void close(ExecutorService executor) throws InterruptedException {
     if (executor == null) {
       return;
     }
@@ -89,7 +89,7 @@ final class Fixtures {
   }
 
   /** A unique in-process server name per trial, so trials in one JVM (-f 0) never meet. */
-  static String inProcessName(String prefix) {
+  public static String inProcessName(String prefix) {
     return prefix + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
   }
 }

@@ -1,4 +1,4 @@
-package dev.grpcpool.bench.load.report;
+package dev.grpcpool.bench.load.html;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.grpcpool.bench.report;
+package dev.grpcpool.bench.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

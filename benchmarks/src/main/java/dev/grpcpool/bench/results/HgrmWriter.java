@@ -1,4 +1,4 @@
-package dev.grpcpool.bench.report;
+package dev.grpcpool.bench.results;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package dev.grpcpool.bench;
+package dev.grpcpool.bench.jmh;
 
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
@@ -20,14 +20,14 @@ import java.util.function.Supplier;
  *
  * <p>This class is thread-safe, as in the article.
  */
-final class ArticleRwLockPool {
+public final class ArticleRwLockPool {
 
   private final List<ManagedChannel> channels;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final AtomicInteger counter = new AtomicInteger();
 
   /** Creates {@code size} channels from {@code factory}. */
-  ArticleRwLockPool(int size, Supplier<ManagedChannel> factory) {
+  public ArticleRwLockPool(int size, Supplier<ManagedChannel> factory) {
     channels = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       channels.add(factory.get());
@@ -35,7 +35,7 @@ final class ArticleRwLockPool {
   }
 
   /** The article's pick: read lock, shared counter, modulo. */
-  ManagedChannel getChannel() {
+  public ManagedChannel getChannel() {
     lock.readLock().lock();
     try {
       int index = Math.abs(counter.getAndIncrement() % channels.size());
@@ -46,7 +46,7 @@ final class ArticleRwLockPool {
   }
 
   /** Every channel, for warm-up calls. */
-  List<ManagedChannel> channels() {
+  public List<ManagedChannel> channels() {
     lock.readLock().lock();
     try {
       return List.copyOf(channels);
@@ -56,7 +56,7 @@ final class ArticleRwLockPool {
   }
 
   /** Shuts every channel down and waits; {@code false} if one did not terminate within {@code timeoutMillis}. */
-  boolean shutdownAndAwait(long timeoutMillis) throws InterruptedException {
+  public boolean shutdownAndAwait(long timeoutMillis) throws InterruptedException {
     lock.writeLock().lock();
     try {
       channels.forEach(ManagedChannel::shutdownNow);

@@ -1,10 +1,10 @@
-package dev.grpcpool.bench;
+package dev.grpcpool.bench.jmh;
 
 import dev.grpcpool.bench.latency.LatencyRecorder;
-import dev.grpcpool.bench.report.HgrmWriter;
-import dev.grpcpool.bench.report.HlogWriter;
-import dev.grpcpool.bench.report.RunFolder;
-import dev.grpcpool.bench.report.SummaryTable;
+import dev.grpcpool.bench.results.HgrmWriter;
+import dev.grpcpool.bench.results.HlogWriter;
+import dev.grpcpool.bench.results.RunFolder;
+import dev.grpcpool.bench.results.SummaryTable;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
@@ -22,7 +22,7 @@ import org.openjdk.jmh.runner.IterationType;
  * folder ({@link JmhRun}).
  *
  * <p>Warm-up iterations are recorded and then discarded, so the files hold exactly the measured iterations.
- * The last measured interval is handed to {@link LatencyProfiler}, which puts its percentiles into JMH's result.
+ * The last measured interval is handed to {@link dev.grpcpool.bench.LatencyProfiler}, which puts its percentiles into JMH's result.
  *
  * <p>Usage from a {@code @State}: {@link #start} in {@code @Setup(Level.Trial)}, {@link #iterationStarting} in
  * {@code @Setup(Level.Iteration)}, {@link #iterationFinished} in {@code @TearDown(Level.Iteration)} after the
@@ -30,7 +30,7 @@ import org.openjdk.jmh.runner.IterationType;
  *
  * <p>Recording is thread-safe; the lifecycle methods are called by JMH from one thread at a time.
  */
-final class LatencyTrial {
+public final class LatencyTrial {
 
   /** The measured interval the profiler has not yet taken; one trial runs at a time in a JVM. */
   private static final AtomicReference<LatencyRecorder.Interval> LAST_MEASURED = new AtomicReference<>();
@@ -62,7 +62,7 @@ final class LatencyTrial {
    * @param howMeasured what one recorded value is, for the log's header
    * @param detail what the parameters came to, e.g. {@code "6 channels"}; shown in the log and the summary
    */
-  static LatencyTrial start(BenchmarkParams params, String howMeasured, String detail) {
+  public static LatencyTrial start(BenchmarkParams params, String howMeasured, String detail) {
     RunFolder folder = JmhRun.folder(params);
     String caseName = caseName(params);
     Path file = folder.newFile(caseName + ".hlog");
@@ -73,17 +73,17 @@ final class LatencyTrial {
     return new LatencyTrial(folder, caseName, detail, preamble(params), file, log);
   }
 
-  LatencyRecorder recorder() {
+  public LatencyRecorder recorder() {
     return recorder;
   }
 
   /** Starts an iteration: whatever was recorded between iterations is dropped. */
-  void iterationStarting() {
+  public void iterationStarting() {
     recorder.takeInterval();
   }
 
   /** Ends an iteration; a measurement iteration is logged and counted, a warm-up one discarded. */
-  void iterationFinished(IterationParams iteration) {
+  public void iterationFinished(IterationParams iteration) {
     LatencyRecorder.Interval interval = recorder.takeInterval();
     if (iteration.getType() != IterationType.MEASUREMENT) {
       return;
@@ -95,7 +95,7 @@ final class LatencyTrial {
   }
 
   /** Closes the log and writes the {@code .hgrm} and the summary row. Idempotent. */
-  void finish() {
+  public void finish() {
     if (finished) {
       return;
     }
@@ -107,13 +107,13 @@ final class LatencyTrial {
         hlogFile.getFileName() + " / " + hgrm.getFileName());
   }
 
-  /** The last measured interval not yet taken, or {@code null}; read by {@link LatencyProfiler}. */
-  static LatencyRecorder.Interval takeLastMeasured() {
+  /** The last measured interval not yet taken, or {@code null}; read by {@link dev.grpcpool.bench.LatencyProfiler}. */
+  public static LatencyRecorder.Interval takeLastMeasured() {
     return LAST_MEASURED.getAndSet(null);
   }
 
   /** {@code StrategyBenchmark.unary-fault_STOPPED-strategy_ROUND_ROBIN}: class, method, parameters. */
-  static String caseName(BenchmarkParams params) {
+  public static String caseName(BenchmarkParams params) {
     String benchmark = params.getBenchmark();
     int cls = benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1);
     StringBuilder name = new StringBuilder(benchmark.substring(cls + 1));

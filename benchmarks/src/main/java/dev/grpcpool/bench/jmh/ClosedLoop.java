@@ -1,4 +1,4 @@
-package dev.grpcpool.bench;
+package dev.grpcpool.bench.jmh;
 
 import dev.grpcpool.bench.latency.LatencyRecorder;
 import dev.grpcpool.server.proto.EchoGrpc;
@@ -23,10 +23,10 @@ import java.util.function.Consumer;
  * <p>Every call has a deadline, so a lost call fails and frees its slot instead of stalling the benchmark.
  * This class is thread-safe.
  */
-final class ClosedLoop {
+public final class ClosedLoop {
 
   /** How long {@link #drain} waits beyond the call deadline. */
-  static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
+  public static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
 
   private final Semaphore slots;
   private final int inFlight;
@@ -41,7 +41,7 @@ final class ClosedLoop {
    * @param deadline each call's deadline
    * @param onResponse sees every successful response (e.g. to count backends), on a gRPC thread
    */
-  ClosedLoop(int inFlight, LatencyRecorder recorder, Duration deadline, Consumer<EchoResponse> onResponse) {
+  public ClosedLoop(int inFlight, LatencyRecorder recorder, Duration deadline, Consumer<EchoResponse> onResponse) {
     if (inFlight < 1) {
       throw new IllegalArgumentException("inFlight must be at least 1, was " + inFlight);
     }
@@ -53,7 +53,7 @@ final class ClosedLoop {
   }
 
   /** Waits for a free slot, then sends one call on {@code stub}; returns without waiting for the answer. */
-  void send(EchoGrpc.EchoStub stub, EchoRequest request) throws InterruptedException {
+  public void send(EchoGrpc.EchoStub stub, EchoRequest request) throws InterruptedException {
     slots.acquire();
     long start = System.nanoTime();
     try {
@@ -73,7 +73,7 @@ final class ClosedLoop {
    *
    * @throws IllegalStateException if calls are still outstanding after that
    */
-  void drain() throws InterruptedException {
+  public void drain() throws InterruptedException {
     Duration timeout = deadline.plus(DRAIN_GRACE);
     if (!slots.tryAcquire(inFlight, timeout.toNanos(), TimeUnit.NANOSECONDS)) {
       throw new IllegalStateException((inFlight - slots.availablePermits())
@@ -82,10 +82,18 @@ final class ClosedLoop {
     slots.release(inFlight);
   }
 
-  /** {@code [successful, failed]} calls since the previous call of this method. */
-  long[] takeCounts() {
-    return new long[] {ok.sumThenReset(), failed.sumThenReset()};
+  /** The calls that completed since the previous call of this method. */
+  public Counts takeCounts() {
+    return new Counts(ok.sumThenReset(), failed.sumThenReset());
   }
+
+  /**
+   * Calls that completed in some span of time.
+   *
+   * @param ok calls that succeeded
+   * @param failed calls that failed, or that the channel refused to start
+   */
+  public record Counts(long ok, long failed) {}
 
   private final class Observer implements StreamObserver<EchoResponse> {
     private final long start;

@@ -1,4 +1,4 @@
-package dev.grpcpool.bench.report;
+package dev.grpcpool.bench.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

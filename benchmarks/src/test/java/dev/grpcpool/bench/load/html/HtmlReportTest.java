@@ -1,13 +1,14 @@
-package dev.grpcpool.bench.load.report;
+package dev.grpcpool.bench.load.html;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.grpcpool.bench.load.Channels;
 import dev.grpcpool.bench.load.LoadGenerator;
 import dev.grpcpool.bench.load.LoadResult;
 import dev.grpcpool.bench.load.LoadSpec;
 import dev.grpcpool.bench.load.LoadTarget;
 import dev.grpcpool.bench.load.RunOutput;
-import dev.grpcpool.bench.load.Strategy;
+import dev.grpcpool.core.PickStrategy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +36,8 @@ class HtmlReportTest {
   void twoRunsAtTheSameTime_mergeIntoTheSumOfTheirCounts() throws Exception {
     target = LoadTarget.embedded(LoadTarget.Transport.INPROCESS, 2, 0);
     // Two generators against one fleet at the same time, as two machines would drive one service.
-    try (LoadTarget.Connection a = target.connect(Strategy.ROUND_ROBIN, 2, null, Duration.ofSeconds(1));
-        LoadTarget.Connection b = target.connect(Strategy.ROUND_ROBIN, 2, null, Duration.ofSeconds(1))) {
+    try (LoadTarget.Connection a = target.connect(Channels.pool(PickStrategy.ROUND_ROBIN), 2, null, Duration.ofSeconds(1));
+        LoadTarget.Connection b = target.connect(Channels.pool(PickStrategy.ROUND_ROBIN), 2, null, Duration.ofSeconds(1))) {
       LoadGenerator ga = LoadGenerator.start(a.channel(), LoadSpec.openLoop(150).duration(Duration.ofSeconds(2))
           .build());
       LoadGenerator gb = LoadGenerator.start(b.channel(), LoadSpec.openLoop(100).duration(Duration.ofSeconds(2))
@@ -71,7 +72,7 @@ class HtmlReportTest {
   @Test
   void withoutMerge_showsEachRunSideBySide() throws Exception {
     target = LoadTarget.embedded(LoadTarget.Transport.INPROCESS, 1, 0);
-    try (LoadTarget.Connection c = target.connect(Strategy.SINGLE, 1, null, Duration.ofSeconds(1))) {
+    try (LoadTarget.Connection c = target.connect(Channels.single(), 1, null, Duration.ofSeconds(1))) {
       LoadResult r = LoadGenerator.run(c.channel(), LoadSpec.closedLoop(2).duration(Duration.ofSeconds(1)).build());
       Path d1 = write(r, "one");
       Path d2 = write(r, "two");

@@ -1,6 +1,6 @@
-package dev.grpcpool.bench;
+package dev.grpcpool.bench.jmh;
 
-import dev.grpcpool.bench.report.RunFolder;
+import dev.grpcpool.bench.results.RunFolder;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -19,17 +19,17 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *
  * <p>This class is stateless and thread-safe.
  */
-final class JmhRun {
+public final class JmhRun {
 
   /** System property naming this run's folder explicitly; it must be new or belong to this run. */
-  static final String RUN_DIR_PROPERTY = "grpcpool.run.dir";
+  public static final String RUN_DIR_PROPERTY = "grpcpool.run.dir";
   /** Label of JMH run folders. */
-  static final String LABEL = "jmh";
+  public static final String LABEL = "jmh";
 
   private JmhRun() {}
 
   /** The folder of the JMH run this benchmark trial belongs to, created on first use. */
-  static RunFolder folder(BenchmarkParams params) {
+  public static RunFolder folder(BenchmarkParams params) {
     ProcessHandle self = ProcessHandle.current();
     ProcessHandle host = params.getForks() > 0 ? self.parent().orElse(self) : self;
     Instant started = host.info().startInstant().orElseGet(() -> self.info().startInstant().orElse(Instant.EPOCH));

@@ -1,0 +1,101 @@
+package dev.grpcpool.bench.jmh;
+
+import dev.grpcpool.server.proto.EchoGrpc;
+import dev.grpcpool.server.proto.EchoRequest;
+import dev.grpcpool.server.proto.EchoResponse;
+import io.grpc.Channel;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+
+/**
+ * The fixture that every call-making suite shares, as a base class (JMH states and their {@code @Setup} /
+ * {@code @TearDown} methods are inherited, see {@code JMHSample_24_Inheritance}): unary echo calls sent in a
+ * {@link ClosedLoop} on one channel, each call's latency recorded by a {@link LatencyTrial}, with JMH's
+ * iteration and trial lifecycle wired once.
+ *
+ * <p>A suite extends this class and, in its own {@code @Setup(Level.Trial)}, starts its server and channels
+ * and then calls {@link #startCalls}; its {@code @Benchmark} method calls {@link #send}; it releases what it
+ * made in {@link #closeFixtures}, which runs at the end of the trial after the latency files are written,
+ * even when writing them failed.
+ *
+ * <p>JMH calls the lifecycle methods from one thread at a time; {@link #send} may be called from every
+ * benchmark thread at once.
+ */
+@State(Scope.Benchmark)
+public abstract class ClosedLoopSuite {
+
+  private final EchoRequest request = Fixtures.request();
+  private EchoGrpc.EchoStub stub;
+  private LatencyTrial trial;
+  private ClosedLoop loop;
+
+  /**
+   * Starts recording and sending; call it last in the suite's trial set-up, once {@code channel} is warm.
+   *
+   * @param howMeasured what one recorded value is, for the latency log's header
+   * @param detail what the parameters came to, e.g. {@code "6 channels"}
+   * @param inFlight most calls outstanding at once
+   * @param deadline each call's deadline
+   * @param onResponse sees every successful response on a gRPC thread, or {@code null}
+   */
+  protected final void startCalls(BenchmarkParams params, Channel channel, String howMeasured, String detail,
+      int inFlight, Duration deadline, Consumer<EchoResponse> onResponse) {
+    stub = EchoGrpc.newStub(channel);
+    trial = LatencyTrial.start(params, howMeasured, detail);
+    loop = new ClosedLoop(inFlight, trial.recorder(), deadline, onResponse);
+  }
+
+  /** Sends one call, waiting first while {@code inFlight} calls are outstanding (closed loop). */
+  protected final void send() throws InterruptedException {
+    loop.send(stub, request);
+  }
+
+  /** The loop of this trial, for suites that count what its calls achieved. */
+  protected final ClosedLoop loop() {
+    return loop;
+  }
+
+  @Setup(Level.Iteration)
+  public void startIteration() {
+    beforeIteration();
+    trial.iterationStarting();
+  }
+
+  @TearDown(Level.Iteration)
+  public void endIteration(IterationParams iteration) throws InterruptedException {
+    awaitIterationCalls();
+    trial.iterationFinished(iteration);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws InterruptedException {
+    try {
+      if (trial != null) {
+        trial.finish();
+      }
+    } finally {
+      closeFixtures();
+    }
+  }
+
+  /** Runs before each iteration starts recording; nothing by default. */
+  protected void beforeIteration() {}
+
+  /** Waits until the iteration's calls have completed; a suite that counts them may take its counts here. */
+  protected void awaitIterationCalls() throws InterruptedException {
+    loop.drain();
+  }
+
+  /**
+   * Closes the suite's channels and servers at the end of the trial, failing when one does not terminate
+   * (see {@link Fixtures}).
+   */
+  protected abstract void closeFixtures() throws InterruptedException;
+}
