@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Tests that the benchmarks module's package trees depend on each other one way only, as its
  * {@code package-info.java} files describe: the CLI on everything, nothing on the CLI; the compare tool on
- * nothing of gRPC, JMH or the rest of the module; the load generator and the JMH suites not on each other.
+ * nothing of gRPC, JMH or the rest of the module; the load generator and the JMH suites not on each other. And
+ * that the layers below keep to theirs: pool-core and bench-server depend on neither each other nor this module,
+ * and only the suites use the pool's internal pick hook.
  *
  * <p>Reads the compiled main classes (not the tests, not JMH's generated {@code jmh_generated} classes, which
  * are JMH's business). A rule that matches no class fails, so a renamed package cannot make a rule vacuous.
@@ -33,6 +35,32 @@ class PackageDependenciesTest {
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
       .withImportOption(location -> !location.contains("/jmh_generated/"))
       .importPackages("dev.grpcpool.bench");
+
+  /** The library and the echo server, read from the class path as this module sees them. */
+  private static final JavaClasses LOWER_LAYERS = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("dev.grpcpool.core", "dev.grpcpool.server");
+
+  @Test
+  void poolCore_dependsOnNeitherTheServerNorTheBenchmarks() {
+    noClasses().that().resideInAPackage("dev.grpcpool.core..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.grpcpool.server..", "dev.grpcpool.bench..")
+        .check(LOWER_LAYERS);
+  }
+
+  @Test
+  void benchServer_dependsOnNeitherThePoolNorTheBenchmarks() {
+    noClasses().that().resideInAPackage("dev.grpcpool.server..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.grpcpool.core..", "dev.grpcpool.bench..")
+        .check(LOWER_LAYERS);
+  }
+
+  @Test
+  void onlyTheSuites_reachThePoolsInternalPick() {
+    noClasses().that().resideOutsideOfPackage(SUITES)
+        .should().dependOnClassesThat().haveFullyQualifiedName("dev.grpcpool.core.InternalChannelPool")
+        .check(CLASSES);
+  }
 
   @Test
   void compare_usesOnlyTheJdkJacksonAndHdrHistogram() {
