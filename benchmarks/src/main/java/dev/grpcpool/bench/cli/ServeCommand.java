@@ -2,6 +2,7 @@ package dev.grpcpool.bench.cli;
 
 import dev.grpcpool.server.BenchFleet;
 import dev.grpcpool.server.BenchServer;
+import dev.grpcpool.server.L4Balancer;
 import dev.grpcpool.server.ServerExecutor;
 import dev.grpcpool.server.WorkProfile;
 import java.io.File;
@@ -77,6 +78,21 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Allow keepalive pings from clients with no open call.")
   boolean permitKeepAliveWithoutCalls;
 
+  @Option(names = "--workers", paramLabel = "K",
+      description = "Each backend does at most K requests' work at once, across all its connections; the rest wait "
+          + "their turn (a worker pool of K). Default: no limit.")
+  Integer workers;
+
+  @Option(names = "--l4", paramLabel = "MODE", converter = L4ModeConverter.class,
+      description = "Also listen on one more address (127.0.0.1) that pins each TCP connection to one backend, as "
+          + "an L4 load balancer does: random (kube-proxy), round-robin (IPVS rr) or least-connections.")
+  L4Balancer.Mode l4;
+
+  @Option(names = "--l4-delay", converter = DurationConverter.class, paramLabel = "DURATION",
+      description = "With --l4: delay added to each direction of every connection (e.g. 2ms), at most 1s. "
+          + "Default: none.")
+  Duration l4Delay;
+
   @Option(names = "--executor", defaultValue = "work-stealing", converter = ExecutorConverter.class,
       description = "Call threads: work-stealing (tuned), grpc-default (grpc-java's default) or direct. "
           + "Default: ${DEFAULT-VALUE}.")
@@ -100,6 +116,9 @@ public final class ServeCommand implements Callable<Integer> {
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new GrpcPoolCli.UsageException("--tls-cert and --tls-key must be given together");
     }
+    if (l4Delay != null && l4 == null) {
+      throw new GrpcPoolCli.UsageException("--l4-delay needs --l4 (random, round-robin or least-connections)");
+    }
     WorkProfile profile = profile();
     BenchServer.Builder template = BenchServer.netty(port)
         .host(host)
@@ -108,6 +127,9 @@ public final class ServeCommand implements Callable<Integer> {
         .permitKeepAliveWithoutCalls(permitKeepAliveWithoutCalls);
     if (maxCallsPerConnection != null) {
       template.maxConcurrentCallsPerConnection(maxCallsPerConnection);
+    }
+    if (workers != null) {
+      template.workers(workers);
     }
     if (maxConnectionAge != null) {
       template.maxConnectionAge(maxConnectionAge);
@@ -127,6 +149,13 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (UncheckedIOException e) {
       throw new GrpcPoolCli.UsageException(e.getMessage(), e);
     }
+    L4Balancer balancer;
+    try {
+      balancer = l4 == null ? null : fleet.startL4(l4, l4Delay == null ? Duration.ZERO : l4Delay);
+    } catch (RuntimeException e) {
+      fleet.close();
+      throw e;
+    }
 
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "serving %d backend(s) on %s%s, work %s, executor %s%s%n", fleet.size(), host,
@@ -137,6 +166,10 @@ public final class ServeCommand implements Callable<Integer> {
       out.println(backend.backendId() + " " + backend.target());
     }
     out.println("target " + fleet.target());
+    if (balancer != null) {
+      out.printf(Locale.ROOT, "l4 %s (%s, delay %d ms, one backend per connection)%n", balancer.target(),
+          balancer.mode().cliName(), balancer.delay().toMillis());
+    }
     out.println("serving until interrupted (Ctrl-C or SIGTERM)");
     out.flush();
 
@@ -158,6 +191,18 @@ public final class ServeCommand implements Callable<Integer> {
     }, "grpcpool-serve-shutdown"));
     new CountDownLatch(1).await();
     return GrpcPoolCli.EXIT_OK;
+  }
+
+  /** Accepts the modes' command-line names ({@code round-robin}), as {@link L4Balancer.Mode#parse} does. */
+  static final class L4ModeConverter implements CommandLine.ITypeConverter<L4Balancer.Mode> {
+    @Override
+    public L4Balancer.Mode convert(String value) {
+      try {
+        return L4Balancer.Mode.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 
   static final class ExecutorConverter implements CommandLine.ITypeConverter<ServerExecutor> {

@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -74,6 +75,32 @@ class ServeCommandTest {
     });
   }
 
+  @Test
+  void serveWithL4_printsOneAddress_whoseConnectionsArePinnedRoundRobin() throws Exception {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    process = CliRun.startProcess(lines, "serve", "--port", "0", "--backends", "2", "--l4", "round-robin",
+        "--workers", "4");
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.startsWith("l4 ")));
+    String l4 = field(lines, "l4").split(" ")[0];
+    assertThat(l4).startsWith("127.0.0.1:");
+    assertThat(lines).anyMatch(l -> l.startsWith("l4 ") && l.contains("round-robin, delay 0 ms"));
+
+    List<String> answeredBy = new ArrayList<>();
+    for (int c = 0; c < 2; c++) {
+      ManagedChannel viaL4 = ManagedChannelBuilder.forTarget(l4).usePlaintext().build();
+      try {
+        EchoGrpc.EchoBlockingStub stub = EchoGrpc.newBlockingStub(viaL4).withDeadlineAfter(30, TimeUnit.SECONDS);
+        String first = stub.unary(EchoRequest.getDefaultInstance()).getBackendId();
+        assertThat(stub.unary(EchoRequest.getDefaultInstance()).getBackendId()).as("pinned").isEqualTo(first);
+        answeredBy.add(first);
+      } finally {
+        viaL4.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      }
+    }
+    assertThat(answeredBy).containsExactlyInAnyOrder("backend-0", "backend-1");
+  }
+
   static Stream<Arguments> badOptions() {
     return Stream.of(
         Arguments.of(List.of("--backends", "0"), "backend count"),
@@ -89,6 +116,10 @@ class ServeCommandTest {
         Arguments.of(List.of("--executor", "threads"), "unknown executor"),
         Arguments.of(List.of("--tls-cert", "server.pem"), "--tls-key"),
         Arguments.of(List.of("--tls-cert", "missing.pem", "--tls-key", "missing.key"), "missing.pem"),
+        Arguments.of(List.of("--workers", "0"), "workers must be between 1 and"),
+        Arguments.of(List.of("--l4", "leastconn"), "L4 mode must be random, round-robin or least-connections"),
+        Arguments.of(List.of("--l4-delay", "5ms"), "--l4-delay needs --l4"),
+        Arguments.of(List.of("--l4", "random", "--l4-delay", "2s"), "L4 delay must be between 0 and 1000ms"),
         Arguments.of(List.of("--bogus"), "--bogus"));
   }
 
