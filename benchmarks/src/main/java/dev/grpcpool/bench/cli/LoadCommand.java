@@ -11,6 +11,7 @@ import dev.grpcpool.bench.load.RunSettings;
 import dev.grpcpool.bench.load.Channels;
 import dev.grpcpool.bench.work.SizingWorkload;
 import dev.grpcpool.core.PickStrategy;
+import dev.grpcpool.server.L4Balancer;
 import dev.grpcpool.server.WorkProfile;
 import java.io.File;
 import java.io.PrintWriter;
@@ -174,6 +175,20 @@ public final class LoadCommand implements Callable<Integer> {
         description = "The embedded servers' cap on concurrent calls per connection; 0 for none.")
     int maxCallsPerConnection;
 
+    @Option(names = "--workers", defaultValue = "0", paramLabel = "K",
+        description = "Each embedded backend does at most K calls' work at once, across its connections; the rest "
+            + "wait (a worker pool of K). 0 for none. Default: ${DEFAULT-VALUE}.")
+    int workers;
+
+    @Option(names = "--l4", paramLabel = "MODE", converter = ServeCommand.L4ModeConverter.class,
+        description = "Put an L4 balancer in front of the embedded Netty fleet and dial it: each connection is "
+            + "pinned to one backend, chosen random, round-robin or least-connections.")
+    L4Balancer.Mode l4;
+
+    @Option(names = "--l4-delay", converter = DurationConverter.class, paramLabel = "DURATION",
+        description = "With --l4: delay added to each direction of every connection (e.g. 2ms). Default: none.")
+    Duration l4Delay;
+
     @Option(names = "--target", paramLabel = "TARGET",
         description = "An external echo server instead of the embedded fleet: host:port, static:///h:p,h:p,"
             + " dns:///name:port.")
@@ -296,9 +311,10 @@ public final class LoadCommand implements Callable<Integer> {
     /** The embedded fleet or the external target; starts the fleet. */
     public LoadTarget target(CommandLine cmd) {
       if (target != null) {
-        if (specified(cmd, "--backends", "--transport", "--max-calls-per-connection")) {
-          throw new CommandLine.ParameterException(cmd,
-              "--backends, --transport and --max-calls-per-connection are for the embedded fleet, not --target");
+        if (specified(cmd, "--backends", "--transport", "--max-calls-per-connection", "--workers", "--l4",
+            "--l4-delay")) {
+          throw new CommandLine.ParameterException(cmd, "--backends, --transport, --max-calls-per-connection, "
+              + "--workers, --l4 and --l4-delay are for the embedded fleet, not --target");
         }
         return LoadTarget.external(target, tls, tlsCa, tlsAuthority);
       }
@@ -318,7 +334,12 @@ public final class LoadCommand implements Callable<Integer> {
           throw new CommandLine.ParameterException(cmd,
               "unknown --transport '" + transport + "'; use netty or inprocess");
       }
-      return LoadTarget.embedded(t, backends, maxCallsPerConnection);
+      if (l4Delay != null && l4 == null) {
+        throw new CommandLine.ParameterException(cmd, "--l4-delay needs --l4 (random, round-robin or "
+            + "least-connections)");
+      }
+      return LoadTarget.embedded(t, backends,
+          new LoadTarget.FleetOptions(maxCallsPerConnection, workers, l4, l4Delay));
     }
 
     private Integer poolSize(CommandLine cmd) {

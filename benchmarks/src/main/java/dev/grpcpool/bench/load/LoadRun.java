@@ -186,8 +186,15 @@ public final class LoadRun {
       if (injector != null && !settings.faults().isEmpty()) {
         extra.put("faults", injector.applied());
       }
+      L4Spread spread = target.balancer() == null ? null : L4Spread.of(target.balancer(), target.fleet(), result);
+      if (spread != null) {
+        extra.put("l4", spread);
+      }
       output.write(result, configuration(), extra);
       SummaryText.print(result, target.description(), out);
+      if (spread != null) {
+        spread.print(out);
+      }
       if (pool != null) {
         printPool(out, pool.stats(), before.get());
       }

@@ -3,6 +3,7 @@ package dev.grpcpool.bench.load;
 import dev.grpcpool.core.ChannelPool;
 import dev.grpcpool.core.PoolConfig;
 import dev.grpcpool.server.BenchFleet;
+import dev.grpcpool.server.L4Balancer;
 import dev.grpcpool.server.BenchServer;
 import dev.grpcpool.server.proto.EchoGrpc;
 import dev.grpcpool.server.proto.EchoRequest;
@@ -42,6 +43,8 @@ public final class LoadTarget implements AutoCloseable {
   public enum Transport { NETTY, INPROCESS }
 
   private final BenchFleet fleet;
+  /** The L4 balancer in front of the embedded fleet, or null. */
+  private final L4Balancer balancer;
   private final boolean inProcess;
   private final String target;
   private final List<String> targets;
@@ -49,9 +52,10 @@ public final class LoadTarget implements AutoCloseable {
   private final String authority;
   private final Map<String, String> backendByTarget = new HashMap<>();
 
-  private LoadTarget(BenchFleet fleet, boolean inProcess, String target, List<String> targets,
+  private LoadTarget(BenchFleet fleet, L4Balancer balancer, boolean inProcess, String target, List<String> targets,
       ChannelCredentials credentials, String authority) {
     this.fleet = fleet;
+    this.balancer = balancer;
     this.inProcess = inProcess;
     this.target = target;
     this.targets = targets;
@@ -65,26 +69,69 @@ public final class LoadTarget implements AutoCloseable {
   }
 
   /**
+   * How an embedded fleet is set up beyond its size.
+   *
+   * @param maxCallsPerConnection the servers' cap on concurrent calls per connection; 0 for none
+   * @param workers each backend's worker limit (calls whose work runs at once, across its connections); 0 for none
+   * @param l4 an L4 balancer in front of the fleet that every channel dials, or null to dial the backends
+   * @param l4Delay the balancer's delay per direction; zero for none
+   */
+  public record FleetOptions(int maxCallsPerConnection, int workers, L4Balancer.Mode l4, Duration l4Delay) {
+    public FleetOptions {
+      if (maxCallsPerConnection < 0) {
+        throw new IllegalArgumentException("max calls per connection must be >= 0, was " + maxCallsPerConnection);
+      }
+      if (workers < 0) {
+        throw new IllegalArgumentException("workers must be >= 0, was " + workers);
+      }
+      l4Delay = l4Delay == null ? Duration.ZERO : l4Delay;
+    }
+  }
+
+  /**
    * Starts an embedded fleet of {@code backends} echo servers.
    *
    * @param maxCallsPerConnection the servers' cap on concurrent calls per connection; 0 for none
    */
   public static LoadTarget embedded(Transport transport, int backends, int maxCallsPerConnection) {
+    return embedded(transport, backends, new FleetOptions(maxCallsPerConnection, 0, null, Duration.ZERO));
+  }
+
+  /**
+   * Starts an embedded fleet of {@code backends} echo servers; with an L4 balancer, the run's one target is the
+   * balancer's address, and each of the run's connections reaches one backend.
+   *
+   * @throws IllegalArgumentException for a bad count or option, or an L4 balancer in front of in-process backends
+   */
+  public static LoadTarget embedded(Transport transport, int backends, FleetOptions options) {
     if (backends < 1 || backends > 64) {
       throw new IllegalArgumentException("backends must be in 1..64, was " + backends);
     }
-    if (maxCallsPerConnection < 0) {
-      throw new IllegalArgumentException("max calls per connection must be >= 0, was " + maxCallsPerConnection);
-    }
     boolean inProcess = transport == Transport.INPROCESS;
+    if (inProcess && options.l4() != null) {
+      throw new IllegalArgumentException("an L4 balancer needs TCP: use it with --transport netty");
+    }
     BenchServer.Builder template = inProcess
         ? BenchServer.inProcess("grpcpool-load-" + UUID.randomUUID()) : BenchServer.netty(0);
-    if (maxCallsPerConnection > 0) {
-      template.maxConcurrentCallsPerConnection(maxCallsPerConnection);
+    if (options.maxCallsPerConnection() > 0) {
+      template.maxConcurrentCallsPerConnection(options.maxCallsPerConnection());
+    }
+    if (options.workers() > 0) {
+      template.workers(options.workers());
     }
     BenchFleet fleet = BenchFleet.start(backends, template);
+    if (options.l4() != null) {
+      L4Balancer balancer;
+      try {
+        balancer = fleet.startL4(options.l4(), options.l4Delay());
+      } catch (RuntimeException e) {
+        fleet.close();
+        throw e;
+      }
+      return new LoadTarget(fleet, balancer, false, balancer.target(), List.of(balancer.target()), null, null);
+    }
     String target = inProcess ? "in-process fleet of " + backends : fleet.target();
-    return new LoadTarget(fleet, inProcess, target, fleet.targets(), null, null);
+    return new LoadTarget(fleet, null, inProcess, target, fleet.targets(), null, null);
   }
 
   /**
@@ -113,7 +160,7 @@ public final class LoadTarget implements AutoCloseable {
       }
       credentials = b.build();
     }
-    return new LoadTarget(null, false, target, List.of(target), credentials, authority);
+    return new LoadTarget(null, null, false, target, List.of(target), credentials, authority);
   }
 
   /**
@@ -135,6 +182,11 @@ public final class LoadTarget implements AutoCloseable {
     return fleet;
   }
 
+  /** The L4 balancer every channel dials, or null. */
+  public L4Balancer balancer() {
+    return balancer;
+  }
+
   /** A readable name of the target for summaries. */
   public String description() {
     return target;
@@ -148,16 +200,17 @@ public final class LoadTarget implements AutoCloseable {
   /**
    * Opens what a run's calls go through: a single channel, or a pool of {@code size} channels. Channel {@code i} dials
    * target {@code i mod n} of {@link #targets()} (a per-backend pool); with fewer channels than the embedded
-   * Netty fleet has backends, every channel dials all backends ({@code static:///…}, round robin).
+   * Netty fleet has backends, every channel dials all backends ({@code static:///…}, round robin). Behind an L4
+   * balancer every channel dials the balancer, and each connection reaches the one backend it is pinned to.
    *
    * @param healthService grpc.health.v1 service the pool checks (null: connectivity only, "": whole server)
    */
   public Connection connect(Channels channels, int size, String healthService, Duration healthInterval) {
     if (!(channels instanceof Channels.Pool pool)) {
       // An embedded Netty fleet's static:/// target spreads one channel's calls over every backend.
-      String t = fleet != null && !inProcess ? fleet.target() : targets.get(0);
-      ManagedChannelBuilder<?> b = builder(t);
-      if (fleet != null && !inProcess) {
+      boolean spread = fleet != null && !inProcess && balancer == null;
+      ManagedChannelBuilder<?> b = builder(spread ? fleet.target() : targets.get(0));
+      if (spread) {
         b.defaultLoadBalancingPolicy("round_robin");
       }
       return new Connection(b.build());
@@ -180,7 +233,7 @@ public final class LoadTarget implements AutoCloseable {
     if (healthService != null) {
       config.healthServiceName(healthService);
     }
-    if (dial.size() == 1 && fleet != null && !inProcess) {
+    if (dial.size() == 1 && fleet != null && !inProcess && balancer == null) {
       config.loadBalancingPolicy("round_robin");
     }
     return new Connection(ChannelPool.create(config.build()));
@@ -229,6 +282,10 @@ public final class LoadTarget implements AutoCloseable {
       m.put("transport", inProcess ? "inprocess" : "netty");
       m.put("backends", fleet.size());
       m.put("backendTargets", fleet.targets());
+      if (balancer != null) {
+        m.put("l4", balancer.mode().cliName());
+        m.put("l4DelayMillis", balancer.delay().toMillis());
+      }
     } else {
       m.put("tls", credentials instanceof TlsChannelCredentials);
       if (authority != null) {

@@ -66,6 +66,27 @@ class LoadCommandTest {
   }
 
   @Test
+  void behindAnL4Balancer_eachChannelReachesOneBackend_andTheSummaryShowsTheSpread() throws Exception {
+    Path dir = tmp.resolve("l4");
+
+    // Round robin over 3 backends with 2 channels: backend-2 gets no connection, so no call.
+    int code = cli.run("load", "--backends", "3", "--l4", "round-robin", "--workers", "4", "--pool-size", "2",
+        "--concurrency", "4", "--duration", "2s", "--warmup", "0s", "--out", dir.toString(), "--quiet");
+
+    assertThat(code).as(cli.err() + cli.out()).isZero();
+    assertThat(cli.out()).contains("L4 round-robin: connections per backend [1, 1, 0]");
+    JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    assertThat(summary.at("/configuration/l4").asText()).isEqualTo("round-robin");
+    assertThat(summary.at("/l4/connectionsPerBackend").toString()).isEqualTo("[1,1,0]");
+    JsonNode calls = summary.at("/l4/okCallsPerBackend");
+    assertThat(calls.get(0).asLong()).isPositive();
+    assertThat(calls.get(1).asLong()).isPositive();
+    assertThat(calls.get(2).asLong()).isZero();
+    // Two of three backends share the calls: the busiest has at least 1.5 times the mean.
+    assertThat(summary.at("/l4/imbalance").asDouble()).isGreaterThanOrEqualTo(1.5);
+  }
+
+  @Test
   void nettyFleetWithKill_showsErrorsOnlyFromTheSecondOfTheKill() throws Exception {
     Path dir = tmp.resolve("kill");
 
@@ -133,6 +154,10 @@ class LoadCommandTest {
       "--find-max --slo p100=1ms                   | percentile must be in (0, 100)",
       "--find-max --slo fast                       | use a form like p99=50ms",
       "--find-max --fault kill:0@1s                | --fault cannot be used with --find-max",
+      "--rate 10 --l4 random                       | an L4 balancer needs TCP",
+      "--rate 10 --l4 leastconn                    | L4 mode must be random, round-robin or least-connections",
+      "--rate 10 --l4-delay 2ms                    | --l4-delay needs --l4",
+      "--rate 10 --target 127.0.0.1:1 --workers 2  | are for the embedded fleet, not --target",
   })
   void badInput_exitsTwoWithOneLineMessage(String args, String message) {
     int code = cli.run(("load --transport inprocess --duration 2s " + args.trim()).split("\\s+"));
