@@ -105,6 +105,8 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
     for (Slot slot : pool.slots) {
       slot.current().startWatching(pool::onStateChange);
     }
+    // Watching reads each channel's first state (CONNECTING, usually) without a change callback.
+    pool.picker.rebuild(pool.slots);
     pool.maintenance.start();
     return pool;
   }
@@ -255,9 +257,9 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
     return healthChecker;
   }
 
-  /** Forgets replaced channels that have terminated. */
+  /** Forgets channels that have terminated and no longer hold a slot (replaced, or built and not swapped in). */
   void pruneTerminated() {
-    live.removeIf(pc -> pc.isRetired() && pc.channel.isTerminated());
+    live.removeIf(pc -> slots[pc.index].current() != pc && pc.channel.isTerminated());
   }
 
   /** Sets the round-robin position to slot {@code index}, to exercise its wrap to slot 0. */
