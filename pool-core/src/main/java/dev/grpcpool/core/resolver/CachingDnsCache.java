@@ -140,12 +140,13 @@ final class CachingDnsCache {
     List<Consumer<Answer>> waiters;
     synchronized (entry) {
       previous = entry.current;
+      long sequence = ++entry.answers;
       if (found != null) {
-        next = new Answer(found, false, null, now);
+        next = new Answer(found, false, null, now, sequence);
       } else if (previous != null) {
-        next = new Answer(previous.addresses, true, error, now);
+        next = new Answer(previous.addresses, true, error, now, sequence);
       } else {
-        next = new Answer(null, false, error, now);
+        next = new Answer(null, false, error, now, sequence);
       }
       if (next.addresses != null) {
         entry.current = next;
@@ -188,12 +189,18 @@ final class CachingDnsCache {
     final Throwable error;
     /** When, by the cache's clock, the lookup that produced this answer finished. */
     final long checkedAtNanos;
+    /**
+     * The answer's place among its host's answers, from 1: a resolver that hears of answers from several threads
+     * (its own lookup, pushes from lookups made for other channels) keeps only ones newer than it has.
+     */
+    final long sequence;
 
-    Answer(List<InetAddress> addresses, boolean stale, Throwable error, long checkedAtNanos) {
+    Answer(List<InetAddress> addresses, boolean stale, Throwable error, long checkedAtNanos, long sequence) {
       this.addresses = addresses;
       this.stale = stale;
       this.error = error;
       this.checkedAtNanos = checkedAtNanos;
+      this.sequence = sequence;
     }
 
     boolean hasAddresses() {
@@ -208,6 +215,8 @@ final class CachingDnsCache {
     Answer current;
     /** Callbacks waiting for the running lookup; non-null exactly while one runs. Guarded by this. */
     List<Consumer<Answer>> waiters;
+    /** Answers produced so far, to number them. Guarded by this. */
+    long answers;
 
     Entry(String host) {
       this.host = host;

@@ -104,12 +104,12 @@ final class CachingDnsNameResolver extends NameResolver {
 
   /**
    * A lookup made for another channel found the host's first addresses or changed them: pass them on unless this
-   * channel has them already (it may have been waiting for that same lookup).
+   * channel has that answer or a newer one already. It may have been waiting for that same lookup, and a push
+   * can arrive after a newer answer from this channel's own lookup (the two come from different threads).
    */
   private void onPushed(CachingDnsCache.Answer answer) {
     syncContext.execute(() -> {
-      if (published != null && published.hasAddresses()
-          && published.addresses.equals(answer.addresses) && published.stale == answer.stale) {
+      if (published != null && published.sequence >= answer.sequence) {
         return;
       }
       publish(answer);
