@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Prints one line per measured fault scenario, prefixed {@value #PREFIX}, so the README's fault table can be
+ * Prints one line per measured fault scenario, prefixed {@value #PREFIX}, so the fault table in docs/reliability.md can be
  * regenerated from a test run: {@code ... | sed -n 's/.*FAULT-TABLE //p'} gives a Markdown table (the header is
  * printed before the first row of the run).
  *
