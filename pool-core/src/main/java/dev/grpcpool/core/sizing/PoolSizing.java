@@ -29,6 +29,16 @@ import java.util.Objects;
  * {@code channels = ⌈rate × latency ÷ streamsPerChannel⌉}, at least 1. Example: 5000 calls/s × 20 ms = 100
  * calls in flight; at 50 streams per channel that is 2 channels.
  *
+ * <p><b>Behind a layer-4 balancer</b> ({@link #behindL4}, {@link #l4Spread}): a Kubernetes ClusterIP service or a
+ * network load balancer balances connections, not calls, so each channel is pinned to the backend its
+ * connection landed on. With {@code B} backends chosen at random per connection (kube-proxy in iptables mode),
+ * {@code C} channels reach {@code B × (1 − (1 − 1/B)^C)} backends on average (balls into bins); a pick that
+ * follows load (least in flight) can use every backend reached, while round robin gives each channel the same
+ * share of calls and is held to the backend with the most channels: on average {@code E[C ÷ (B × maxLoad)]} of
+ * the fleet. {@link #behindL4} answers with the fewest channels that reach {@value #L4_TARGET_REACH_PERCENT} %
+ * of the backends on average. A balancer that round-robins connections (IPVS {@code rr}) needs only a multiple of
+ * {@code B}, when nothing else connects through it.
+ *
  * <p>This class is stateless and thread-safe; the results are immutable values.
  */
 public final class PoolSizing {
@@ -57,6 +67,10 @@ public final class PoolSizing {
   public static final int TARGET_STREAMS_LOW = 10;
   /** Upper end of the target band of concurrent streams per channel. */
   public static final int TARGET_STREAMS_HIGH = 50;
+  /** {@link #behindL4} aims for channels on this share of the backends, on average. */
+  public static final int L4_TARGET_REACH_PERCENT = 90;
+  /** Largest backend count, and largest channel count, the layer-4 arithmetic accepts. */
+  public static final int MAX_L4 = 1000;
 
   private PoolSizing() {}
 
@@ -188,6 +202,49 @@ public final class PoolSizing {
         why.toString());
   }
 
+  /**
+   * The fewest channels that, behind a layer-4 balancer choosing one of {@code backends} at random per
+   * connection, are on at least {@value #L4_TARGET_REACH_PERCENT} % of the backends on average. Examples: 2
+   * backends need 4 channels, 4 need 9, 10 need 22.
+   *
+   * @throws IllegalArgumentException if {@code backends} is not between 1 and {@link #MAX_L4}, or the target
+   *     needs more than {@link #MAX_L4} channels
+   */
+  public static L4Spread behindL4(int backends) {
+    checkL4("backends", backends);
+    for (int channels = 1; channels <= MAX_L4; channels++) {
+      if (100 * BallsIntoBins.expectedBinsHit(backends, channels) >= L4_TARGET_REACH_PERCENT * backends - 1e-9) {
+        return l4Spread(backends, channels);
+      }
+    }
+    throw new IllegalArgumentException(backends + " backends need more than " + MAX_L4 + " channels");
+  }
+
+  /**
+   * What {@code channels} channels can expect behind a layer-4 balancer that chooses one of {@code backends}
+   * uniformly at random per connection, exactly (no simulation).
+   *
+   * @throws IllegalArgumentException if either count is not between 1 and {@link #MAX_L4}
+   */
+  public static L4Spread l4Spread(int backends, int channels) {
+    checkL4("backends", backends);
+    checkL4("channels", channels);
+    double reached = BallsIntoBins.expectedBinsHit(backends, channels);
+    double roundRobin = BallsIntoBins.expectedBallsOverMaxLoad(backends, channels) / backends;
+    String why = String.format(Locale.ROOT,
+        "%d %s at random over %d %s: %.2f backends reached on average (%.0f %% of the fleet's capacity for a"
+            + " pick that follows load); round robin is held to the busiest backend: %.0f %% on average",
+        channels, channels == 1 ? "channel" : "channels", backends, backends == 1 ? "backend" : "backends",
+        reached, 100 * reached / backends, 100 * roundRobin);
+    return new L4Spread(backends, channels, reached, reached / backends, roundRobin, why);
+  }
+
+  private static void checkL4(String name, int value) {
+    if (value < 1 || value > MAX_L4) {
+      throw new IllegalArgumentException(name + " must be between 1 and " + MAX_L4 + ", was " + value);
+    }
+  }
+
   private static String fmt(double v) {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return Long.toString((long) v);
@@ -260,6 +317,32 @@ public final class PoolSizing {
       Objects.requireNonNull(explanation, "explanation");
       if (channels < 1) {
         throw new IllegalArgumentException("channels must be at least 1, was " + channels);
+      }
+    }
+  }
+
+  /**
+   * Channels behind a layer-4 balancer that picks a backend at random per connection: what to expect on
+   * average over the ways the connections can land.
+   *
+   * @param backends backends behind the balancer
+   * @param channels channels in the pool, one connection each
+   * @param expectedBackendsReached backends holding at least one channel, {@code B × (1 − (1 − 1/B)^C)}
+   * @param leastLoadedShare {@code expectedBackendsReached ÷ backends}: the share of the fleet's capacity a
+   *     pick that follows load (least in flight) can use
+   * @param roundRobinShare {@code E[C ÷ (B × maxLoad)]}: the share a round-robin pick can use, held to the
+   *     backend with the most channels
+   * @param explanation one line with the figures
+   */
+  public record L4Spread(int backends, int channels, double expectedBackendsReached, double leastLoadedShare,
+      double roundRobinShare, String explanation) {
+
+    /** Checks that the shares are shares. */
+    public L4Spread {
+      Objects.requireNonNull(explanation, "explanation");
+      if (!(leastLoadedShare >= 0 && leastLoadedShare <= 1 + 1e-9)
+          || !(roundRobinShare >= 0 && roundRobinShare <= leastLoadedShare + 1e-9)) {
+        throw new IllegalArgumentException("shares out of range: " + leastLoadedShare + ", " + roundRobinShare);
       }
     }
   }

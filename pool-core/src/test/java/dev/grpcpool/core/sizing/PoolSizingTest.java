@@ -193,4 +193,71 @@ class PoolSizingTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("too large");
   }
+
+  // ---------------------------------------------------------------- behind a layer-4 balancer
+
+  /** Every way {@code c} channels can land on {@code b} backends, counted one by one. */
+  private static double[] bruteForce(int b, int c) {
+    int ways = (int) Math.pow(b, c);
+    double reached = 0;
+    double roundRobin = 0;
+    for (int way = 0; way < ways; way++) {
+      int[] load = new int[b];
+      for (int i = 0, w = way; i < c; i++, w /= b) {
+        load[w % b]++;
+      }
+      int max = 0;
+      for (int l : load) {
+        reached += l > 0 ? 1 : 0;
+        max = Math.max(max, l);
+      }
+      roundRobin += (double) c / (b * max);
+    }
+    return new double[] {reached / ways, roundRobin / ways};
+  }
+
+  @ParameterizedTest(name = "{0} backends, {1} channels")
+  @CsvSource({"1, 1", "1, 5", "2, 1", "2, 4", "3, 5", "4, 1", "4, 2", "4, 4", "4, 8", "5, 7", "7, 3"})
+  void l4Spread_matchesEveryWayTheChannelsCanLand(int backends, int channels) {
+    double[] expected = bruteForce(backends, channels);
+    PoolSizing.L4Spread spread = PoolSizing.l4Spread(backends, channels);
+    assertThat(spread.expectedBackendsReached()).isCloseTo(expected[0], org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(spread.leastLoadedShare()).isCloseTo(expected[0] / backends, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(spread.roundRobinShare()).isCloseTo(expected[1], org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void l4Spread_oneChannelReachesOneBackend_andTheExplanationGivesTheFigures() {
+    PoolSizing.L4Spread spread = PoolSizing.l4Spread(4, 16);
+    assertThat(PoolSizing.l4Spread(4, 1).leastLoadedShare()).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(spread.explanation())
+        .isEqualTo("16 channels at random over 4 backends: 3.96 backends reached on average (99 % of the fleet's"
+            + " capacity for a pick that follows load); round robin is held to the busiest backend: 67 % on average");
+  }
+
+  @ParameterizedTest(name = "{0} backends -> {1} channels")
+  @CsvSource({"1, 1", "2, 4", "4, 9", "10, 22", "100, 230"})
+  void behindL4_isTheFewestChannelsReachingNinetyPercentOfTheBackends(int backends, int channels) {
+    PoolSizing.L4Spread spread = PoolSizing.behindL4(backends);
+    assertThat(spread.channels()).isEqualTo(channels);
+    assertThat(spread.leastLoadedShare()).isGreaterThanOrEqualTo(0.9);
+    if (channels > 1) {
+      assertThat(PoolSizing.l4Spread(backends, channels - 1).leastLoadedShare()).isLessThan(0.9);
+    }
+  }
+
+  @Test
+  void l4_countsOutOfRange_areRejectedNamingTheArgument() {
+    assertThatThrownBy(() -> PoolSizing.l4Spread(0, 4)).hasMessageContaining("backends must be between 1 and 1000");
+    assertThatThrownBy(() -> PoolSizing.l4Spread(4, 1001)).hasMessageContaining("channels must be between 1 and 1000, was 1001");
+    assertThatThrownBy(() -> PoolSizing.behindL4(-3)).hasMessageContaining("backends");
+    assertThatThrownBy(() -> PoolSizing.behindL4(1000)).hasMessageContaining("more than 1000 channels");
+  }
+
+  @Test
+  void l4Spread_largestInputs_areComputedInReasonableWork() {
+    // The exact sum stops once the remaining probability is negligible: the extremes stay cheap.
+    assertThat(PoolSizing.l4Spread(2, 1000).roundRobinShare()).isBetween(0.9, 1.0);
+    assertThat(PoolSizing.l4Spread(1000, 1000).roundRobinShare()).isBetween(0.1, 0.3);
+  }
 }
