@@ -128,6 +128,46 @@ class BenchmarkSmokeTest {
   }
 
   @Test
+  void l4_oneChannelIsPinnedToOneBackend_andManyChannelsReachSeveral() throws Exception {
+    Collection<RunResult> runs = new Runner(options(L4Benchmark.class)
+        .param("l4", "ROUND_ROBIN")
+        .param("channels", "1", "8")
+        .param("strategy", "LEAST_IN_FLIGHT")
+        .param("inFlight", "40")
+        .build()).run();
+
+    assertThat(runs).hasSize(2);
+    for (RunResult run : runs) {
+      assertCallsAndLatency(run);
+      var secondary = run.getSecondaryResults();
+      double ok = secondary.get("okCalls").getScore();
+      assertThat(ok).isPositive();
+      long backendsUsed = java.util.stream.IntStream.range(0, 4)
+          .filter(i -> secondary.get("backend" + i).getScore() > 0).count();
+      // Round-robin L4 lands 8 channels two per backend; one channel stays on the one backend it landed on.
+      assertThat(backendsUsed).as(run.getParams().getParam("channels") + " channels")
+          .isEqualTo(run.getParams().getParam("channels").equals("1") ? 1 : 4);
+      double perBackend = 0;
+      for (int i = 0; i < 4; i++) {
+        perBackend += secondary.get("backend" + i).getScore();
+      }
+      assertThat(perBackend).isCloseTo(ok, org.assertj.core.data.Offset.offset(ok * 1e-6));
+    }
+    assertReports(runs.size());
+  }
+
+  @Test
+  void channelPerCall_everyVariantCallsTheServer() throws Exception {
+    Collection<RunResult> runs = new Runner(options(ChannelPerCallBenchmark.class).build()).run();
+
+    assertThat(runs).hasSize(4);
+    for (RunResult run : runs) {
+      assertThat(run.getPrimaryResult().getScore()).isPositive();
+      assertThat(run.getPrimaryResult().getScoreUnit()).isEqualTo("us/op");
+    }
+  }
+
+  @Test
   void forkedTrials_shareOneRunFolder_andLatencyReachesJson() throws Exception {
     Path json = results.resolve("jmh-result.json");
     Collection<RunResult> runs = new Runner(options(SingleVsPooledBenchmark.class)

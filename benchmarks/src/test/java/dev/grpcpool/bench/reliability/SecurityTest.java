@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.grpcpool.bench.cli.CliRun;
+import dev.grpcpool.bench.jmh.ThrowawayCertificate;
 import dev.grpcpool.core.ChannelPool;
 import dev.grpcpool.core.PickStrategy;
 import dev.grpcpool.core.PoolConfig;
@@ -41,8 +42,8 @@ class SecurityTest {
 
   @TempDir
   static Path certDir;
-  private static TestCertificates server;
-  private static TestCertificates client;
+  private static ThrowawayCertificate server;
+  private static ThrowawayCertificate client;
 
   private final Cleanup cleanup = new Cleanup();
   private Process serveProcess;
@@ -50,14 +51,14 @@ class SecurityTest {
   @BeforeAll
   static void generateCertificates() throws Exception {
     // Two keytool processes at once: each is a JVM start, seconds on a busy machine.
-    CompletableFuture<TestCertificates> clientCertificates = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<ThrowawayCertificate> clientCertificates = CompletableFuture.supplyAsync(() -> {
       try {
-        return TestCertificates.generate(certDir, "client", "grpcpool-test-client");
+        return ThrowawayCertificate.generate(certDir, "client", "grpcpool-test-client");
       } catch (Exception e) {
         throw new CompletionException(e);
       }
     });
-    server = TestCertificates.generate(certDir, "server", "localhost");
+    server = ThrowawayCertificate.generate(certDir, "server", "localhost");
     client = clientCertificates.get(120, TimeUnit.SECONDS);
   }
 

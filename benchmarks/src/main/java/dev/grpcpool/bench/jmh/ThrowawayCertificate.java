@@ -1,4 +1,4 @@
-package dev.grpcpool.bench.reliability;
+package dev.grpcpool.bench.jmh;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,28 +13,28 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Throw-away self-signed certificates made at test time with the JDK's {@code keytool}, written as PEM files
- * into a test's temporary folder: nothing is committed that anyone could mistake for a real key. Each is valid
+ * Throw-away self-signed certificates made when a test or benchmark starts with the JDK's {@code keytool}, written as PEM files
+ * into a temporary folder of the caller: nothing is committed that anyone could mistake for a real key. Each is valid
  * for two days, for {@code localhost} and {@code 127.0.0.1}.
  *
  * <p>Not thread-safe; one instance per certificate.
  */
-final class TestCertificates {
+public final class ThrowawayCertificate {
 
   private static final String PASSWORD = "throwaway";
 
   /** The PEM certificate (also usable as the trust anchor of whoever must trust it). */
-  final Path certificate;
+  public final Path certificate;
   /** The PEM PKCS#8 private key. */
-  final Path privateKey;
+  public final Path privateKey;
 
-  private TestCertificates(Path certificate, Path privateKey) {
+  private ThrowawayCertificate(Path certificate, Path privateKey) {
     this.certificate = certificate;
     this.privateKey = privateKey;
   }
 
   /** Generates a key pair and self-signed certificate named {@code alias} in {@code dir}. */
-  static TestCertificates generate(Path dir, String alias, String commonName) throws Exception {
+  public static ThrowawayCertificate generate(Path dir, String alias, String commonName) throws Exception {
     Path keyStore = dir.resolve(alias + ".p12");
     keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1",
         "-dname", "CN=" + commonName, "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
@@ -51,7 +51,7 @@ final class TestCertificates {
     Key key = ks.getKey(alias, PASSWORD.toCharArray());
     Path privateKey = dir.resolve(alias + ".key");
     Files.writeString(privateKey, pem("PRIVATE KEY", key.getEncoded()), StandardCharsets.US_ASCII);
-    return new TestCertificates(certificate, privateKey);
+    return new ThrowawayCertificate(certificate, privateKey);
   }
 
   private static String pem(String type, byte[] der) {
