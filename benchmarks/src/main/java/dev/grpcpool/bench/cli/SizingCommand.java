@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
         "Recommend a channel pool size.",
         "Rule of thumb: CPU-bound = cores, I/O-bound = cores x 3, mixed = floor(cores x 1.5);"
             + " high concurrency x 1.3; never below 2 nor above cores x 10.",
-        "Little's law (with --rate and --latency): channels = ceil(rate x latency / streams per channel)."
+        "Little's law (with --rate and --latency): channels = ceil(rate x latency / streams per channel).",
+        "Behind a layer-4 balancer (with --l4-backends B): the fewest channels that reach 90% of B backends"
+            + " on average when each connection lands on a random one."
     })
 public final class SizingCommand implements Callable<Integer> {
 
@@ -58,6 +60,11 @@ public final class SizingCommand implements Callable<Integer> {
       defaultValue = "" + PoolSizing.DEFAULT_MAX_STREAMS_PER_CONNECTION,
       description = "The server's cap on concurrent streams per connection. Default: ${DEFAULT-VALUE}.")
   int maxStreams;
+
+  @Option(names = "--l4-backends", paramLabel = "N",
+      description = "Backends behind a layer-4 balancer (a Kubernetes service, a network load balancer) that"
+          + " picks one at random per connection; adds the channels that reach 90%% of them on average.")
+  Integer l4Backends;
 
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
@@ -107,8 +114,16 @@ public final class SizingCommand implements Callable<Integer> {
       }
       littlesLaw = PoolSizing.littlesLaw(rate, latency, streamsPerChannel, maxStreams);
     }
-    SizingReport report =
-        new SizingReport(PoolSizing.heuristic(SizingWorkload.of(workload), highConcurrency, n), littlesLaw, coresFromMachine);
+    PoolSizing.L4Spread l4 = null;
+    if (l4Backends != null) {
+      if (l4Backends < 1 || l4Backends > PoolSizing.MAX_L4 / 3) {
+        throw new CommandLine.ParameterException(cmd, "--l4-backends must be between 1 and "
+            + PoolSizing.MAX_L4 / 3 + ", was " + l4Backends);
+      }
+      l4 = PoolSizing.behindL4(l4Backends);
+    }
+    SizingReport report = new SizingReport(
+        PoolSizing.heuristic(SizingWorkload.of(workload), highConcurrency, n), littlesLaw, coresFromMachine, l4);
     cmd.getOut().print(json ? report.toJson() : report.toText());
     cmd.getOut().flush();
     return GrpcPoolCli.EXIT_OK;

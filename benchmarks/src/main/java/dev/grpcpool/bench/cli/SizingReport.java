@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Presents {@link PoolSizing}'s two answers: the rule of thumb and, when a rate and a latency are known,
- * Little's law, as text that explains each rule or as one JSON object.
+ * Presents {@link PoolSizing}'s answers: the rule of thumb; when a rate and a latency are known, Little's law;
+ * when a backend count behind a layer-4 balancer is known, the balls-into-bins answer; as text that explains each rule or as one JSON object.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -21,17 +21,20 @@ public final class SizingReport {
   private final PoolSizing.Recommendation heuristic;
   private final PoolSizing.LittlesLaw littlesLaw;
   private final boolean coresFromMachine;
+  private final PoolSizing.L4Spread l4;
 
   /**
    * @param heuristic the rule-of-thumb answer
    * @param littlesLaw the Little's-law answer, or {@code null} when no rate and latency were given
    * @param coresFromMachine whether the core count is this machine's rather than one the user chose
+   * @param l4 the answer behind a layer-4 balancer, or {@code null} when no backend count was given
    */
   public SizingReport(PoolSizing.Recommendation heuristic, PoolSizing.LittlesLaw littlesLaw,
-      boolean coresFromMachine) {
+      boolean coresFromMachine, PoolSizing.L4Spread l4) {
     this.heuristic = Objects.requireNonNull(heuristic, "heuristic");
     this.littlesLaw = littlesLaw;
     this.coresFromMachine = coresFromMachine;
+    this.l4 = l4;
   }
 
   /** The command-line name of a workload: {@code cpu}, {@code io} or {@code mixed}. */
@@ -73,6 +76,17 @@ public final class SizingReport {
     } else {
       out.append("For a load-based answer add --rate <calls/s> --latency <duration> (Little's law).\n");
     }
+    if (l4 != null) {
+      out.append("Behind a layer-4 balancer: ").append(l4.channels())
+          .append(l4.channels() == 1 ? " channel" : " channels").append(" for ").append(l4.backends())
+          .append(l4.backends() == 1 ? " backend" : " backends").append('\n');
+      out.append("  how:  ").append(l4.explanation()).append('\n');
+      out.append("  rule: the fewest channels whose connections, each landing on a random backend, reach ")
+          .append(PoolSizing.L4_TARGET_REACH_PERCENT).append(" % of the backends\n")
+          .append("        on average; pick LEAST_IN_FLIGHT, since round robin is held to the busiest backend.\n");
+    } else {
+      out.append("Behind a Kubernetes service or a network load balancer add --l4-backends <count>.\n");
+    }
     return out.toString();
   }
 
@@ -80,7 +94,9 @@ public final class SizingReport {
    * One JSON object: {@code workload}, {@code highConcurrency}, {@code cores}, {@code coresFromMachine},
    * {@code recommended}, {@code explanation}, and with Little's law also {@code ratePerSecond},
    * {@code latencyMillis}, {@code streamsPerChannel}, {@code maxStreamsPerConnection}, {@code concurrency},
-   * {@code littlesLawRecommended} and {@code littlesLawExplanation}.
+   * {@code littlesLawRecommended} and {@code littlesLawExplanation}, and behind a layer-4 balancer
+   * {@code l4Backends}, {@code l4Recommended}, {@code l4LeastLoadedShare}, {@code l4RoundRobinShare} and
+   * {@code l4Explanation}.
    */
   public String toJson() {
     ObjectNode node = JSON.createObjectNode();
@@ -98,6 +114,13 @@ public final class SizingReport {
       node.put("concurrency", littlesLaw.concurrency());
       node.put("littlesLawRecommended", littlesLaw.channels());
       node.put("littlesLawExplanation", littlesLaw.explanation());
+    }
+    if (l4 != null) {
+      node.put("l4Backends", l4.backends());
+      node.put("l4Recommended", l4.channels());
+      node.put("l4LeastLoadedShare", l4.leastLoadedShare());
+      node.put("l4RoundRobinShare", l4.roundRobinShare());
+      node.put("l4Explanation", l4.explanation());
     }
     try {
       return JSON.writeValueAsString(node) + "\n";

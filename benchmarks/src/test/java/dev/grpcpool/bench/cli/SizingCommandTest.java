@@ -88,6 +88,39 @@ class SizingCommandTest {
     assertThat(json.get("littlesLawRecommended").asInt()).isEqualTo(15);
   }
 
+  // ---------------------------------------------------------------- behind a layer-4 balancer
+
+  @Test
+  void l4Backends_addTheBallsIntoBinsAnswer() {
+    int code = cli.run("sizing", "--workload", "io", "--cores", "2", "--l4-backends", "4");
+
+    assertThat(code).isEqualTo(0);
+    assertThat(cli.out())
+        .contains("Behind a layer-4 balancer: 9 channels for 4 backends")
+        .contains("9 channels at random over 4 backends: 3.70 backends reached on average (92 %")
+        .contains("round robin is held to the busiest backend: 61 % on average");
+  }
+
+  @Test
+  void l4Json_carriesItsFields() throws Exception {
+    int code = cli.run("sizing", "--l4-backends", "10", "--json");
+
+    JsonNode json = new ObjectMapper().readTree(cli.out());
+    assertThat(code).isEqualTo(0);
+    assertThat(json.get("l4Backends").asInt()).isEqualTo(10);
+    assertThat(json.get("l4Recommended").asInt()).isEqualTo(22);
+    assertThat(json.get("l4LeastLoadedShare").asDouble()).isBetween(0.9, 0.91);
+    assertThat(json.get("l4RoundRobinShare").asDouble()).isBetween(0.2, 0.6);
+  }
+
+  @Test
+  void l4BackendsOutOfRange_exits2() {
+    int code = cli.run("sizing", "--l4-backends", "0");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(cli.err()).contains("--l4-backends must be between 1 and 333, was 0");
+  }
+
   // ---------------------------------------------------------------- bad input
 
   @Test
@@ -137,7 +170,7 @@ class SizingCommandTest {
     int code = cli.run("sizing", "--help");
 
     assertThat(code).isEqualTo(0);
-    assertThat(cli.out()).contains("--workload", "--high-concurrency", "--cores", "--json", "--rate",
+    assertThat(cli.out()).contains("--workload", "--high-concurrency", "--cores", "--json", "--rate", "--l4-backends",
         "--latency", "--streams-per-channel", "--max-streams");
   }
 }
