@@ -12,7 +12,9 @@ import dev.grpcpool.server.BenchServer;
 import dev.grpcpool.server.L4Balancer;
 import dev.grpcpool.server.WorkProfile;
 import dev.grpcpool.server.proto.EchoResponse;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -52,7 +54,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * console shows each trial's landing (connections per backend).
  *
  * <p>Two knobs show how connections rebalance: {@code restartedBackend=true} stops backend 0 after the pool is
- * up and starts it again (a rolled pod): its channels reconnect to the others and nothing comes back to it;
+ * up, waits until its channels have reconnected to the other backends, and starts it again (a rolled pod):
+ * nothing comes back to it by itself;
  * {@code maxConnectionAgeSeconds} (e.g. 2) makes every backend close connections older than that, as
  * gRPC servers are told to behind L4 balancers, so channels reconnect and land again.
  *
@@ -60,16 +63,19 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * in JMH's result (not corrected for coordinated omission; {@code grpcpool load --l4} reports the corrected
  * figures of an open loop).
  *
- * <p>Time budget (default settings): 2 modes × 6 sizes × 2 strategies = 24 trials, each 1 fork × (2 warm-up ×
- * 5 s + 3 measurement × 2 s) = 16 s, plus about 4 s to start: about 8 minutes. 10 s of warm-up bring 4,000
- * calls/s of this I/O-bound work to full speed on 2 cores (the load generator's steady-state warm-up, run
- * beside it, agrees; see the README); calls doing more CPU per call need longer.
+ * <p>Time budget (default settings): 2 modes × 6 sizes × 2 strategies = 24 trials, each 1 fork × (5 warm-up ×
+ * 5 s + 3 measurement × 5 s) = 40 s, plus about 4 s to start: about 18 minutes; narrow it with {@code -p}.
+ * Why so long: on 2 cores the client, the balancer and four servers share one JVM, and the score still climbs
+ * for about 25 s (with 10 s of warm-up and 2 s iterations, 4 round-robin-landed channels scored 3,406 calls/s
+ * where the load generator measured 3,887; with 40 s and 5 s iterations, 3,900). Each iteration starts with
+ * no call outstanding, so its first {@code inFlight} sends count without waiting: short iterations overstate
+ * the rate by {@code inFlight} ÷ iteration time (200 ÷ 5 s = 40 calls/s here).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(1)
-@Warmup(iterations = 2, time = 5)
-@Measurement(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 5)
+@Measurement(iterations = 3, time = 5)
 @State(Scope.Benchmark)
 public class L4Benchmark extends ClosedLoopSuite {
 
@@ -79,6 +85,7 @@ public class L4Benchmark extends ClosedLoopSuite {
   /** The {@code channels} value that asks the calculator. */
   static final String CALCULATOR = "calculator";
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
+  private static final Duration RECONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   @Param({"RANDOM", "ROUND_ROBIN"})
   public L4Balancer.Mode l4;
@@ -142,8 +149,8 @@ public class L4Benchmark extends ClosedLoopSuite {
     Fixtures.warmUpEachChannel(pool);
     if (restartedBackend) {
       fleet.stop(0);
+      awaitReconnectedElsewhere(size);
       fleet.restart(0);
-      Fixtures.warmUpEachChannel(pool);
     }
     PoolSizing.L4Spread expected = PoolSizing.l4Spread(BACKENDS, size);
     String detail = String.format(Locale.ROOT,
@@ -156,6 +163,33 @@ public class L4Benchmark extends ClosedLoopSuite {
         + " Netty backends of " + WORKERS + " workers each, " + WORK_MILLIS + " ms wait per call, closed loop with "
         + inFlight + " calls in flight; value = send to response.", detail, inFlight, CALL_DEADLINE,
         this::countBackend);
+  }
+
+  /**
+   * Sends calls on every channel until all {@code size} connections are open again on backends other than 0,
+   * as they are once a rolled pod's clients have reconnected and before the pod is back.
+   */
+  private void awaitReconnectedElsewhere(int size) throws InterruptedException {
+    long deadline = System.nanoTime() + RECONNECT_TIMEOUT.toNanos();
+    while (true) {
+      List<Integer> open = balancer.openConnections();
+      if (open.get(0) == 0 && open.stream().mapToInt(Integer::intValue).sum() == size) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("channels did not reconnect to the other backends within "
+            + RECONNECT_TIMEOUT + ": connections per backend " + open);
+      }
+      for (int i = 0; i < size; i++) {
+        try {
+          Fixtures.warmUp(pool.get());
+        } catch (StatusRuntimeException e) {
+          // A channel that saw its connection close fails its next call fast; the one after reconnects.
+        }
+      }
+      // Set-up only, before any measurement.
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
   }
 
   private void countBackend(EchoResponse response) {

@@ -34,7 +34,7 @@
  *
  * <h2>Time budget</h2>
  * Each suite sets its own {@code @Fork}, {@code @Warmup} and {@code @Measurement} so that a bare
- * {@code java -jar benchmarks/target/benchmarks.jar} runs all of them in under 20 minutes on a
+ * {@code java -jar benchmarks/target/benchmarks.jar} runs all of them in about half an hour on a
  * 2-core machine (trials × iterations × iteration time, plus about 2-4 s per trial to start the forked JVM,
  * servers and pools):
  * <pre>
@@ -42,10 +42,10 @@
  *   PoolSize        3 workloads × 4 sizings     = 12 trials × 1 fork × (2 + 3) × 2 s = 120 s (+ ~ 40 s)
  *   SingleVsPooled  8 scenarios                 =  8 trials × 1 fork × (3 + 5) × 2 s = 128 s (+ ~ 25 s)
  *   Strategy        4 strategies × 2 faults     =  8 trials × 1 fork × (2 + 3) × 2 s =  80 s (+ ~ 30 s)
- *   L4              2 modes × 6 sizes × 2 picks = 24 trials × 1 fork × (10 + 6) s     = 384 s (+ ~ 96 s)
+ *   L4              2 modes × 6 sizes × 2 picks = 24 trials × 1 fork × (25 + 15) s    = 960 s (+ ~ 96 s)
  *   ChannelPerCall  2 transports × 2 variants   =  4 trials × 1 fork × (15 + 9) s     =  96 s (+ ~ 12 s)
  *   Reference       1 method                    =  1 trial  × 3 forks × (3 + 3) × 1 s =  18 s (+ ~  6 s)
- *   total                                         69 trials                          922 s (+ ~234 s) ≈ 19 min
+ *   total                                         69 trials                         1498 s (+ ~234 s) ≈ 29 min
  * </pre>
  *
  * <h2>Latency reports</h2>

@@ -157,6 +157,22 @@ class BenchmarkSmokeTest {
   }
 
   @Test
+  void l4_aRestartedBackendGetsNoCallsUntilConnectionsAge() throws Exception {
+    Collection<RunResult> runs = new Runner(options(L4Benchmark.class)
+        .param("l4", "ROUND_ROBIN")
+        .param("channels", "4")
+        .param("strategy", "LEAST_IN_FLIGHT")
+        .param("inFlight", "40")
+        .param("restartedBackend", "true")
+        .build()).run();
+
+    assertThat(runs).hasSize(1);
+    var secondary = runs.iterator().next().getSecondaryResults();
+    assertThat(secondary.get("okCalls").getScore()).isPositive();
+    assertThat(secondary.get("backend0").getScore()).isZero();
+  }
+
+  @Test
   void channelPerCall_everyVariantCallsTheServer() throws Exception {
     Collection<RunResult> runs = new Runner(options(ChannelPerCallBenchmark.class).build()).run();
 
