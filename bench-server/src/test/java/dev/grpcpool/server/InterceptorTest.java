@@ -2,9 +2,11 @@ package dev.grpcpool.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.grpcpool.server.proto.EchoGrpc;
 import dev.grpcpool.server.proto.EchoRequest;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -17,6 +19,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -85,8 +88,8 @@ class InterceptorTest {
     List<String> log = new CopyOnWriteArrayList<>();
     BenchServer server = resources.server(builder(Transport.NETTY)
         .interceptors(new Recorder("first", log), new Recorder("second", log)).start());
-    EchoGrpc.EchoBlockingStub echo = EchoGrpc.newBlockingStub(resources.channelTo(server))
-        .withDeadlineAfter(30, TimeUnit.SECONDS);
+    ManagedChannel channel = resources.channelTo(server);
+    EchoGrpc.EchoBlockingStub echo = EchoGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     server.failNext(1, Status.Code.ABORTED);
 
     assertThatThrownBy(() -> echo.unary(EchoRequest.getDefaultInstance()))
@@ -95,6 +98,9 @@ class InterceptorTest {
     assertThat(log).extracting(s -> s.substring(0, s.indexOf(' '))).containsExactly("first", "second");
 
     server.restart();
+    // Until the client has read the old server's GOAWAY it may put a call on the closing connection, and gRPC
+    // fails such a call with UNAVAILABLE instead of retrying it; this test is about the interceptors, so it waits.
+    await().atMost(Duration.ofSeconds(30)).until(() -> channel.getState(false) != ConnectivityState.READY);
     log.clear();
     echo.withWaitForReady().unary(EchoRequest.getDefaultInstance());
     assertThat(log).extracting(s -> s.substring(0, s.indexOf(' '))).containsExactly("first", "second");
