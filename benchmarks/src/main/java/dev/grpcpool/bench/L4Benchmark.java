@@ -113,8 +113,6 @@ public class L4Benchmark extends ClosedLoopSuite {
   private ChannelPool pool;
   private String[] backendIds;
   private final AtomicLongArray servedBy = new AtomicLongArray(BACKENDS);
-  /** What the iteration's calls achieved, once it has ended; else null. */
-  private long[] iterationCounts;
 
   /** The pool size a {@code channels} value stands for. */
   static int poolSize(String channels) {
@@ -203,12 +201,11 @@ public class L4Benchmark extends ClosedLoopSuite {
   }
 
   @Override
-  protected synchronized void beforeIteration() {
+  protected void beforeIteration() {
     loop().takeCounts();
     for (int i = 0; i < BACKENDS; i++) {
       servedBy.set(i, 0);
     }
-    iterationCounts = null;
   }
 
   @Override
@@ -216,13 +213,9 @@ public class L4Benchmark extends ClosedLoopSuite {
     iterationCounts();
   }
 
-  /**
-   * Waits for the iteration's calls and returns {ok, failed, backend 0, …}. JMH may run this state's and
-   * {@link Calls}' iteration tear-downs in either order; both call this, and the first one counts.
-   */
-  synchronized long[] iterationCounts() throws InterruptedException {
-    if (iterationCounts == null) {
-      loop().drain();
+  /** Waits for the iteration's calls and returns {ok, failed, backend 0, …} (see {@link #countIteration}). */
+  long[] iterationCounts() throws InterruptedException {
+    return countIteration(() -> {
       ClosedLoop.Counts calls = loop().takeCounts();
       long[] counts = new long[2 + BACKENDS];
       counts[0] = calls.ok();
@@ -230,9 +223,8 @@ public class L4Benchmark extends ClosedLoopSuite {
       for (int i = 0; i < BACKENDS; i++) {
         counts[2 + i] = servedBy.getAndSet(i, 0);
       }
-      iterationCounts = counts;
-    }
-    return iterationCounts;
+      return counts;
+    });
   }
 
   @Override

@@ -90,8 +90,6 @@ public class StrategyBenchmark extends ClosedLoopSuite {
   private String slowId;
   private final LongAdder servedByFaulty = new LongAdder();
   private final LongAdder servedBySlow = new LongAdder();
-  /** What the iteration's calls achieved, once it has ended; else null. */
-  private IterationCounts iterationCounts;
 
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) throws InterruptedException {
@@ -146,11 +144,10 @@ public class StrategyBenchmark extends ClosedLoopSuite {
   }
 
   @Override
-  protected synchronized void beforeIteration() {
+  protected void beforeIteration() {
     loop().takeCounts();
     servedByFaulty.reset();
     servedBySlow.reset();
-    iterationCounts = null;
   }
 
   @Override
@@ -158,18 +155,13 @@ public class StrategyBenchmark extends ClosedLoopSuite {
     iterationCounts();
   }
 
-  /**
-   * Waits for the iteration's calls to complete and returns what they achieved. JMH may run this state's
-   * and {@link Calls}' iteration tear-downs in either order; both call this, and the first one counts.
-   */
-  synchronized IterationCounts iterationCounts() throws InterruptedException {
-    if (iterationCounts == null) {
-      loop().drain();
+  /** Waits for the iteration's calls to complete and returns what they achieved (see {@link #countIteration}). */
+  IterationCounts iterationCounts() throws InterruptedException {
+    return countIteration(() -> {
       ClosedLoop.Counts calls = loop().takeCounts();
-      iterationCounts = new IterationCounts(
+      return new IterationCounts(
           calls.ok(), calls.failed(), servedByFaulty.sumThenReset(), servedBySlow.sumThenReset());
-    }
-    return iterationCounts;
+    });
   }
 
   /**

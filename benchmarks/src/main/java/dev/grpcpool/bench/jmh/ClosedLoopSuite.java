@@ -6,6 +6,7 @@ import dev.grpcpool.server.proto.EchoResponse;
 import io.grpc.Channel;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -35,6 +36,8 @@ public abstract class ClosedLoopSuite {
   private EchoGrpc.EchoStub stub;
   private LatencyTrial trial;
   private ClosedLoop loop;
+  /** What {@link #countIteration} counted for the iteration that ended last; null while one runs. */
+  private Object iterationCounts;
 
   /**
    * Starts recording and sending; call it last in the suite's trial set-up, once {@code channel} is warm.
@@ -64,6 +67,9 @@ public abstract class ClosedLoopSuite {
 
   @Setup(Level.Iteration)
   public void startIteration() {
+    synchronized (this) {
+      iterationCounts = null;
+    }
     beforeIteration();
     trial.iterationStarting();
   }
@@ -91,6 +97,21 @@ public abstract class ClosedLoopSuite {
   /** Waits until the iteration's calls have completed; a suite that counts them may take its counts here. */
   protected void awaitIterationCalls() throws InterruptedException {
     loop.drain();
+  }
+
+  /**
+   * What the iteration's calls achieved, counted once: the first caller after the iteration has ended waits for
+   * its calls ({@link ClosedLoop#drain}) and runs {@code count}; later callers in the same iteration get that
+   * result. A suite with an {@code @AuxCounters} state calls this from its {@link #awaitIterationCalls} and from
+   * that state's iteration tear-down, since JMH runs the two tear-downs in either order.
+   */
+  @SuppressWarnings("unchecked") // only count's own result is ever stored and returned
+  protected final synchronized <T> T countIteration(Supplier<T> count) throws InterruptedException {
+    if (iterationCounts == null) {
+      loop.drain();
+      iterationCounts = count.get();
+    }
+    return (T) iterationCounts;
   }
 
   /**
