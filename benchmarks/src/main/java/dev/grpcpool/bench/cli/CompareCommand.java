@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
         "Compare two JMH runs (JMH JSON files or run folders) key by key: benchmark, mode, threads, params.",
         "A change is called only when it exceeds --threshold and is statistically supported "
-            + "(Welch's t-test on per-fork means, or non-overlapping 99.9% intervals with few forks).",
+            + "(Welch's t-test on per-fork means, or non-overlapping 99.9%% intervals with few forks).",
         "Exit 0: nothing regressed; 1: something regressed; 2: bad input."})
 public final class CompareCommand implements Callable<Integer> {
 

@@ -2,6 +2,8 @@ package dev.grpcpool.bench.cli;
 
 import dev.grpcpool.server.BoundedLogHandler;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -59,8 +61,9 @@ public final class GrpcPoolCli implements Runnable {
 
   public static void main(String[] args) {
     // gRPC and Netty log a warning with a stack trace per failed stream; under overload that is hundreds of
-    // megabytes. One line per kind of problem per interval, with counts, says the same.
-    BoundedLogHandler.installOnRoot();
+    // megabytes. One line per kind of problem per interval, with counts, says the same. The console is for the
+    // command's own output: the lines are held until a run folder takes them (run.log), or serve prints them.
+    BoundedLogHandler.installOnRoot().hold();
     System.exit(commandLine().execute(args));
   }
 
@@ -68,10 +71,23 @@ public final class GrpcPoolCli implements Runnable {
   private static int onBadParameters(CommandLine.ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     PrintWriter err = cmd.getErr();
-    err.println(cmd.getCommandName() + ": " + e.getMessage());
+    err.println(cmd.getCommandName() + ": " + e.getMessage() + suggestion(e));
     err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
     err.flush();
     return EXIT_USAGE;
+  }
+
+  /** "; did you mean 'sizing'?" for a mistyped subcommand or option that resembles known ones, else "". */
+  static String suggestion(CommandLine.ParameterException e) {
+    if (!(e instanceof CommandLine.UnmatchedArgumentException)) {
+      return "";
+    }
+    List<String> close = ((CommandLine.UnmatchedArgumentException) e).getSuggestions();
+    if (close.isEmpty()) {
+      return "";
+    }
+    List<String> shown = close.subList(0, Math.min(3, close.size()));
+    return "; did you mean " + shown.stream().map(s -> "'" + s + "'").collect(Collectors.joining(" or ")) + "?";
   }
 
   /**

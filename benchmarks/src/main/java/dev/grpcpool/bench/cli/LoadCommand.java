@@ -55,7 +55,7 @@ public final class LoadCommand implements Callable<Integer> {
 
   @Option(names = "--find-max",
       description = "Search the highest open-loop rate that holds --slo: a closed-loop probe, then steps up from"
-          + " 80 % of its rate by 25 %, then bisection to 5 %. --duration is each step's measured time.")
+          + " 80 %% of its rate by 25 %%, then bisection to 5 %%. --duration is each step's measured time.")
   boolean findMax;
 
   @Override
@@ -125,7 +125,7 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--max-errors", defaultValue = "1", paramLabel = "PERCENT",
         description = "Failed calls, as a share of those that ended, above which the run did not hold (exit 1)."
-            + " Default: ${DEFAULT-VALUE} %.")
+            + " Default: ${DEFAULT-VALUE} %%.")
     double maxErrorsPercent;
 
     @Option(names = "--slo", paramLabel = "pNN=DURATION",

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         "Rule of thumb: CPU-bound = cores, I/O-bound = cores x 3, mixed = floor(cores x 1.5);"
             + " high concurrency x 1.3; never below 2 nor above cores x 10.",
         "Little's law (with --rate and --latency): channels = ceil(rate x latency / streams per channel).",
-        "Behind a layer-4 balancer (with --l4-backends B): the fewest channels that reach 90% of B backends"
+        "Behind a layer-4 balancer (with --l4-backends B): the fewest channels that reach 90%% of B backends"
             + " on average when each connection lands on a random one."
     })
 public final class SizingCommand implements Callable<Integer> {
