@@ -207,7 +207,8 @@ public final class FaultSchedule {
         throw bad(f.toString(), "there are only " + backends + " backends (0.." + (backends - 1) + ")");
       }
       if (f.at().compareTo(duration) >= 0) {
-        throw bad(f.toString(), "time " + f.at() + " is not inside the run's duration " + duration);
+        throw bad(f.toString(), "time " + DurationText.of(f.at()) + " is not inside the run's duration "
+            + DurationText.of(duration));
       }
     }
   }

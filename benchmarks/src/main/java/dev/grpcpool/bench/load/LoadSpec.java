@@ -271,7 +271,7 @@ public final class LoadSpec {
     public Builder duration(Duration duration) {
       if (duration == null || duration.isNegative() || duration.isZero()
           || duration.compareTo(Duration.ofHours(24)) > 0) {
-        throw new IllegalArgumentException("duration must be > 0 and at most 24h, was " + duration);
+        throw new IllegalArgumentException("duration must be > 0 and at most 24h, was " + text(duration));
       }
       this.duration = duration;
       return this;
@@ -283,7 +283,7 @@ public final class LoadSpec {
      */
     public Builder warmup(Duration warmup) {
       if (warmup == null || warmup.isNegative() || warmup.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException("warmup must be in 0..1h, was " + warmup);
+        throw new IllegalArgumentException("warmup must be in 0..1h, was " + text(warmup));
       }
       this.warmup = warmup;
       this.warmupUntilSteady = false;
@@ -312,7 +312,7 @@ public final class LoadSpec {
      */
     public Builder deadline(Duration deadline) {
       if (deadline == null || deadline.isNegative() || deadline.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException("deadline must be in 0..1h (0: none), was " + deadline);
+        throw new IllegalArgumentException("deadline must be in 0..1h (0: none), was " + text(deadline));
       }
       this.deadline = deadline;
       return this;
@@ -351,7 +351,7 @@ public final class LoadSpec {
     /** Lateness above which an open-loop send counts as late; 0..1 s. Default 1 ms. */
     public Builder lateThreshold(Duration threshold) {
       if (threshold == null || threshold.isNegative() || threshold.compareTo(Duration.ofSeconds(1)) > 0) {
-        throw new IllegalArgumentException("late threshold must be in 0..1s, was " + threshold);
+        throw new IllegalArgumentException("late threshold must be in 0..1s, was " + text(threshold));
       }
       this.lateThreshold = threshold;
       return this;
@@ -374,5 +374,9 @@ public final class LoadSpec {
       }
       return micros;
     }
+  }
+
+  private static String text(Duration d) {
+    return d == null ? "nothing" : DurationText.of(d);
   }
 }

@@ -37,7 +37,7 @@ public record RunSettings(LoadSpec spec, Channels channels, Integer poolSize, Po
           + " or auto, was " + poolSize);
     }
     if (healthInterval.isNegative() || healthInterval.isZero()) {
-      throw new IllegalArgumentException("health interval must be > 0, was " + healthInterval);
+      throw new IllegalArgumentException("health interval must be > 0, was " + DurationText.of(healthInterval));
     }
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65_535)) {
       throw new IllegalArgumentException("metrics port must be in 0..65535, was " + metricsPort);

@@ -1,0 +1,37 @@
+package dev.grpcpool.bench.load;
+
+import java.time.Duration;
+
+/**
+ * Durations in the form the command line takes them ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}): the
+ * largest unit that states the value exactly, so that a message echoes {@code 0s} where the user wrote {@code 0s},
+ * never {@code PT0S}. The command line's parser ({@code cli.DurationConverter}) reads every form written here.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class DurationText {
+
+  private static final long[] NANOS = {3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L};
+  private static final String[] UNITS = {"h", "m", "s", "ms", "us", "ns"};
+
+  private DurationText() {}
+
+  /** {@code 90s}, {@code 2m}, {@code 1500ms}, {@code 0s}; negative durations keep their sign. */
+  public static String of(Duration d) {
+    if (d.isZero()) {
+      return "0s";
+    }
+    long nanos;
+    try {
+      nanos = d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return d.toHours() + "h";
+    }
+    for (int i = 0; i < NANOS.length; i++) {
+      if (nanos % NANOS[i] == 0) {
+        return nanos / NANOS[i] + UNITS[i];
+      }
+    }
+    throw new AssertionError("every duration is a whole number of nanoseconds");
+  }
+}
