@@ -1,12 +1,20 @@
 package dev.grpcpool.server;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +40,10 @@ import java.util.logging.SimpleFormatter;
  * {@code 2 × MAX_KINDS + 1} lines of at most {@link #MAX_LINE} characters: with a 10 s interval, under 250 KB a
  * minute at any rate of records.
  *
+ * <p>A command-line tool whose console is for its own results can {@linkplain #hold() hold} the lines in memory
+ * and later {@linkplain #writeTo(Path) send them to a file} (a run's folder), so that library warnings never reach
+ * the console; lines still held when the process ends are dropped, as they belong to a run that never started.
+ *
  * <p>This class is thread-safe.
  */
 public final class BoundedLogHandler extends Handler {
@@ -41,13 +53,22 @@ public final class BoundedLogHandler extends Handler {
   /** Longest line printed, in characters; longer messages are cut. */
   public static final int MAX_LINE = 400;
 
-  private final PrintStream out;
+  /** Lines kept while {@linkplain #hold() holding}; further ones are counted in {@link #heldDropped}. */
+  static final int MAX_HELD = 1_000;
+
+  private static volatile BoundedLogHandler installed;
+
   private final LongSupplier clock;
   private final long intervalNanos;
   private final Formatter messages = new SimpleFormatter();
   private final Map<Kind, long[]> counts = new LinkedHashMap<>();
   private long intervalStart;
   private long overflow;
+  /** Where lines go when not held; guarded by this. */
+  private PrintStream out;
+  /** Lines kept until {@link #writeTo}, or null when not holding; guarded by this. */
+  private List<String> held;
+  private long heldDropped;
 
   /**
    * A handler printing to {@code out}, closing an interval every {@code interval} as measured by {@code clock}
@@ -75,6 +96,7 @@ public final class BoundedLogHandler extends Handler {
       root.removeHandler(h);
     }
     root.addHandler(handler);
+    installed = handler;
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "grpcpool-log-interval");
       t.setDaemon(true);
@@ -82,6 +104,55 @@ public final class BoundedLogHandler extends Handler {
     });
     ticker.scheduleWithFixedDelay(handler::flush, 1, 1, TimeUnit.SECONDS);
     return handler;
+  }
+
+  /** The handler {@link #installOnRoot()} put on the root logger of this process, if any. */
+  public static Optional<BoundedLogHandler> installed() {
+    return Optional.ofNullable(installed);
+  }
+
+  /** From now on lines are kept in memory (at most {@value #MAX_HELD}) until {@link #writeTo} or {@link #release}. */
+  public synchronized void hold() {
+    if (held == null) {
+      held = new ArrayList<>();
+      heldDropped = 0;
+    }
+  }
+
+  /**
+   * Appends the held lines to {@code file} (created if missing) and sends every later line there too.
+   *
+   * @throws UncheckedIOException if the file cannot be opened
+   */
+  public void writeTo(Path file) {
+    OutputStream stream;
+    try {
+      stream = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the log " + file, e);
+    }
+    switchTo(new PrintStream(stream, true, StandardCharsets.UTF_8));
+  }
+
+  /** Prints the held lines to {@code stream} and sends every later line there too. */
+  public void release(PrintStream stream) {
+    switchTo(Objects.requireNonNull(stream));
+  }
+
+  private synchronized void switchTo(PrintStream next) {
+    PrintStream previous = out;
+    out = next;
+    if (held != null) {
+      held.forEach(next::println);
+      if (heldDropped > 0) {
+        next.printf("... %,d more lines while the log was held (only %d are kept)%n", heldDropped, MAX_HELD);
+      }
+      held = null;
+    }
+    next.flush();
+    if (previous != System.err && previous != System.out && previous != next) {
+      previous.close();
+    }
   }
 
   @Override
@@ -117,7 +188,9 @@ public final class BoundedLogHandler extends Handler {
       closed = rollIfDue();
     }
     print(closed);
-    out.flush();
+    synchronized (this) {
+      out.flush();
+    }
   }
 
   @Override
@@ -127,7 +200,9 @@ public final class BoundedLogHandler extends Handler {
       closed = roll();
     }
     print(closed);
-    out.flush();
+    synchronized (this) {
+      out.flush();
+    }
   }
 
   /** The interval's repeat counts, when it is over; empty otherwise. Holds the lock. */
@@ -153,9 +228,15 @@ public final class BoundedLogHandler extends Handler {
     return lines;
   }
 
-  private void print(List<String> lines) {
+  private synchronized void print(List<String> lines) {
     for (String l : lines) {
-      out.println(l);
+      if (held == null) {
+        out.println(l);
+      } else if (held.size() < MAX_HELD) {
+        held.add(l);
+      } else {
+        heldDropped++;
+      }
     }
   }
 

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Tests for {@link BoundedLogHandler}. */
 class BoundedLogHandlerTest {
@@ -75,5 +78,44 @@ class BoundedLogHandlerTest {
     handler.publish(new LogRecord(Level.FINE, "detail"));
     handler.close();
     assertThat(output()).isEmpty();
+  }
+
+  @Test
+  void held_linesStayOffTheStream_untilWrittenToAFile_thenLaterLinesFollowThere(@TempDir Path tmp) throws Exception {
+    handler.hold();
+    handler.publish(streamError());
+    LogRecord other = new LogRecord(Level.WARNING, "name not resolved");
+    other.setLoggerName("io.grpc.internal.ManagedChannelImpl");
+    handler.publish(other);
+    assertThat(output()).as("nothing printed while held").isEmpty();
+
+    Path log = tmp.resolve("run.log");
+    handler.writeTo(log);
+    handler.publish(new LogRecord(Level.WARNING, "after the switch"));
+    handler.close();
+
+    assertThat(output()).isEmpty();
+    assertThat(Files.readAllLines(log)).hasSize(3)
+        .first().asString().startsWith("WARNING NettyServerHandler: Stream Error");
+    assertThat(Files.readAllLines(log).get(2)).endsWith("after the switch");
+  }
+
+  @Test
+  void held_keepsAtMostMaxHeldLines_andSaysHowManyItDropped() {
+    handler.hold();
+    for (int i = 0; i < BoundedLogHandler.MAX_KINDS; i++) {
+      for (int round = 0; round < 40; round++) {
+        // Distinct kinds every round: each is a new line until the kinds run out, then counted as overflow.
+        LogRecord r = new LogRecord(Level.WARNING, "kind " + i + " round " + round);
+        r.setLoggerName("io.grpc.X");
+        handler.publish(r);
+        now.addAndGet(TimeUnit.SECONDS.toNanos(11));
+      }
+    }
+    handler.release(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+    assertThat(output().lines()).hasSize(BoundedLogHandler.MAX_HELD + 1);
+    assertThat(output().lines().reduce((a, b) -> b).orElseThrow())
+        .matches("\\.\\.\\. [0-9,]+ more lines while the log was held \\(only 1000 are kept\\)");
   }
 }

@@ -2,6 +2,7 @@ package dev.grpcpool.bench.cli;
 
 import dev.grpcpool.server.BenchFleet;
 import dev.grpcpool.server.BenchServer;
+import dev.grpcpool.server.BoundedLogHandler;
 import dev.grpcpool.server.L4Balancer;
 import dev.grpcpool.server.ServerExecutor;
 import dev.grpcpool.server.WorkProfile;
@@ -172,6 +173,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
     out.println("serving until interrupted (Ctrl-C or SIGTERM)");
     out.flush();
+    // A server's console is its log: gRPC's and Netty's warnings (bounded) go to standard error from here on.
+    BoundedLogHandler.installed().ifPresent(h -> h.release(System.err));
 
     // SIGINT/SIGTERM start the JVM's shutdown: close the fleet, then end with 0 rather than 128+signal.
     PrintWriter err = spec.commandLine().getErr();

@@ -13,6 +13,7 @@ import io.grpc.Status;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -127,12 +128,7 @@ public final class LoadGenerator {
     this.openLoop = spec.mode() == LoadSpec.Mode.OPEN_LOOP;
     this.lateThresholdNanos = spec.lateThreshold().toNanos();
     this.recorder = new LoadRecorder(lateThresholdNanos);
-    this.request = EchoRequest.newBuilder()
-        .setPayload(ByteString.copyFrom(new byte[spec.payloadBytes()]))
-        .setResponseSize(spec.responseSize())
-        .setCpuMicros(spec.cpuMicros())
-        .setIoMicros(spec.ioMicros())
-        .build();
+    this.request = request(spec);
     this.sweeper = spec.deadline().isZero() ? null : new DeadlineSweeper(spec.deadline());
     this.warmUp = new WarmUp(spec);
     this.cap = openLoop && spec.concurrency() == 0 ? Integer.MAX_VALUE : spec.concurrency();
@@ -140,6 +136,33 @@ public final class LoadGenerator {
     t.setRemoveOnCancelPolicy(true);
     this.ticker = t;
     this.driver = daemon(this::drive, "grpcpool-load-driver");
+  }
+
+  private static EchoRequest request(LoadSpec spec) {
+    return EchoRequest.newBuilder()
+        .setPayload(ByteString.copyFrom(new byte[spec.payloadBytes()]))
+        .setResponseSize(spec.responseSize())
+        .setCpuMicros(spec.cpuMicros())
+        .setIoMicros(spec.ioMicros())
+        .build();
+  }
+
+  /**
+   * Refuses an open-loop rate above what this process can start at all ({@link SendCeiling}), before anything is
+   * sent. Above {@link SendCeiling#CHECK_ABOVE_RATE} this measures the ceiling (about 1 s, once per process).
+   *
+   * @throws IllegalArgumentException naming the rate and the ceiling
+   */
+  public static void checkRate(LoadSpec spec) {
+    if (spec.mode() != LoadSpec.Mode.OPEN_LOOP || spec.rate() <= SendCeiling.CHECK_ABOVE_RATE) {
+      return;
+    }
+    double ceiling = SendCeiling.measure(EchoGrpc.getUnaryMethod(), request(spec));
+    if (spec.rate() > SendCeiling.BEYOND_FACTOR * ceiling) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "--rate %s/s is more than this process can send (at most %,.0f calls/s even to a channel that does"
+              + " nothing); lower it, or split it over several generators", SummaryText.number(spec.rate()), ceiling));
+    }
   }
 
   /** Starts a run through {@code channel}; returns at once. */

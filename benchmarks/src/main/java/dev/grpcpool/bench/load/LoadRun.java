@@ -122,6 +122,7 @@ public final class LoadRun {
   private LoadResult run() throws InterruptedException {
     validate(target, settings);
     LoadSpec spec = settings.spec();
+    LoadGenerator.checkRate(spec);
     try (LoadTarget.Connection connection = target.connect(settings.channels(), settings.effectivePoolSize(),
         settings.healthService(), settings.healthInterval());
         MetricsExposure metrics = MetricsExposure.start(connection.pool(), settings.metricsPort(), err)) {
@@ -295,12 +296,12 @@ public final class LoadRun {
 
   private static String describe(LoadSpec spec) {
     String warm = spec.warmupUntilSteady() ? "a warm-up until steady"
-        : spec.warmup().isZero() ? "no warm-up" : spec.warmup().toMillis() / 1000.0 + " s of warm-up";
+        : spec.warmup().isZero() ? "no warm-up" : DurationText.of(spec.warmup()) + " of warm-up";
     return spec.mode() == LoadSpec.Mode.OPEN_LOOP
-        ? String.format(java.util.Locale.ROOT, "open loop %s calls/s for %ss after %s",
-            SummaryText.number(spec.rate()), spec.duration().toMillis() / 1000.0, warm)
-        : String.format(java.util.Locale.ROOT, "closed loop, %d callers, for %ss after %s", spec.concurrency(),
-            spec.duration().toMillis() / 1000.0, warm);
+        ? String.format(java.util.Locale.ROOT, "open loop %s calls/s for %s after %s",
+            SummaryText.number(spec.rate()), DurationText.of(spec.duration()), warm)
+        : String.format(java.util.Locale.ROOT, "closed loop, %d callers, for %s after %s", spec.concurrency(),
+            DurationText.of(spec.duration()), warm);
   }
 
   /** The pool's metrics on a Prometheus endpoint while the run lasts; nothing when no port is given. */

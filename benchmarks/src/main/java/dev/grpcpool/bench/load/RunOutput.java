@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.grpcpool.bench.results.HgrmWriter;
 import dev.grpcpool.bench.results.HlogWriter;
 import dev.grpcpool.bench.results.RunFolder;
+import dev.grpcpool.server.BoundedLogHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,8 @@ public final class RunOutput {
   public static final String LATENCY_HGRM = "latency.hgrm";
   public static final String SERVICE_HGRM = "service-time.hgrm";
   public static final String TIMELINE = "timeline.csv";
+  /** gRPC's and Netty's warnings during the run, bounded ({@link BoundedLogHandler}), when run from the CLI. */
+  public static final String LOG = "run.log";
 
   private final Path dir;
 
@@ -44,21 +47,27 @@ public final class RunOutput {
 
   /**
    * The output folder of a run: {@code dir} when given (created if missing; refused if it exists and is not an
-   * empty directory), else a new {@link RunFolder} labelled {@code label}.
+   * empty directory), else a new {@link RunFolder} labelled {@code label}. When the command line installed a
+   * {@link BoundedLogHandler}, its lines go to the folder's {@value #LOG} from now on.
    *
    * @throws IllegalArgumentException if {@code dir} exists and is not empty, or is not a directory
    */
   public static RunOutput prepare(Path dir, String label) {
+    Path made;
     if (dir == null) {
-      return new RunOutput(RunFolder.create(label).path());
+      made = RunFolder.create(label).path();
+    } else {
+      checkUsable(dir);
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot create output folder " + dir + ": " + e.getMessage());
+      }
+      made = dir;
     }
-    checkUsable(dir);
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot create output folder " + dir + ": " + e.getMessage());
-    }
-    return new RunOutput(dir);
+    // The command line holds library warnings (gRPC, Netty) off the console; from here on they belong to the run.
+    BoundedLogHandler.installed().ifPresent(h -> h.writeTo(made.resolve(LOG)));
+    return new RunOutput(made);
   }
 
   /**

@@ -7,6 +7,9 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How fast this process can start calls at all: the generator's own send path, serialization of the request
@@ -15,7 +18,10 @@ import java.time.Duration;
  * upper bound; a rate above it cannot be the target's fault, whatever else the run shows.
  *
  * <p>Measured in slices of 20 ms for at most {@link #TIME}; the best slice counts, so a cold JIT in the first slices
- * does not make the generator look slower than it is. Stateless and thread-safe.
+ * does not make the generator look slower than it is. A process measures it once per request (the figure is a
+ * property of the process and the request), so a run's check and its generator, or the steps of a search, share it.
+ *
+ * <p>Thread-safe.
  */
 final class SendCeiling {
   /** How long the measurement may take. */
@@ -28,6 +34,8 @@ final class SendCeiling {
    */
   static final double BEYOND_FACTOR = 1;
 
+  private static final Map<List<Object>, Double> MEASURED = new ConcurrentHashMap<>();
+
   private SendCeiling() {}
 
   /**
@@ -35,6 +43,10 @@ final class SendCeiling {
    * available processors.
    */
   static <ReqT, RespT> double measure(MethodDescriptor<ReqT, RespT> method, ReqT request) {
+    return MEASURED.computeIfAbsent(List.of(method.getFullMethodName(), request), k -> measureNow(method, request));
+  }
+
+  private static <ReqT, RespT> double measureNow(MethodDescriptor<ReqT, RespT> method, ReqT request) {
     Channel noop = new NoopChannel<>(method);
     ClientCall.Listener<RespT> listener = new ClientCall.Listener<>() {};
     long end = System.nanoTime() + TIME.toNanos();

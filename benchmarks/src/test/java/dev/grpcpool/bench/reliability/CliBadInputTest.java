@@ -82,6 +82,12 @@ class CliBadInputTest {
         bad("load --rate 10 --duration 1s --target 127.0.0.1:1 --tls-ca {empty}", "empty"),
         bad("load --rate 10 --duration 1s --target 127.0.0.1:1 --tls-ca {garbage}", "garbage"),
         bad("load --transport inprocess --rate 10 --duration 1s --quiet --out {taken}", "taken"),
+        // durations are echoed as written, never as ISO-8601 (PT0S)
+        bad("load --transport inprocess --concurrency 4 --duration 0s", "was 0s"),
+        bad("load --transport inprocess --concurrency 4 --warmup 2h", "was 2h"),
+        // a rate no process could send is refused before anything is sent or written
+        bad("load --transport inprocess --rate 1e9 --duration 1s --out {tmp}/never", "1,000,000,000/s"),
+        bad("load --target nohost.invalid:443 --concurrency 2 --duration 1s --out {tmp}/never", "nohost.invalid"),
         // compare
         bad("compare {missing} {missing}", "missing"),
         bad("compare {empty} {empty}", "empty"),
@@ -164,6 +170,7 @@ class CliBadInputTest {
     assertThat(lines.get(0)).startsWith(command + ": ").contains(named);
     assertThat(lines.get(1)).contains("--help");
     assertThat(result.err).doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(result.err.replace("ISO-8601 PT30S", "")).as("durations as written").doesNotContainPattern("PT[0-9]");
     assertThat(result.out).as("stdout").isEmpty();
   }
 
