@@ -1,5 +1,6 @@
 package dev.grpcpool.bench.compare;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -64,6 +65,8 @@ public final class Environment {
     JsonNode n;
     try {
       n = JSON.readTree(file.toFile());
+    } catch (JsonProcessingException e) {
+      throw new CompareInputException(file + ": machine description " + JmhJsonReader.notValid(e), e);
     } catch (IOException e) {
       throw new CompareInputException(file + ": unreadable machine description: " + e.getMessage(), e);
     }

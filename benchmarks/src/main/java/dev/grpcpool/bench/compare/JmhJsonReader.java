@@ -106,10 +106,18 @@ final class JmhJsonReader {
     try {
       return JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? ""
-          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new CompareInputException(file + ": not valid JSON" + where + ": " + e.getOriginalMessage(), e);
+      throw new CompareInputException(file + ": " + notValid(e), e);
     }
+  }
+
+  /**
+   * "not valid JSON at line 3, column 7: Unexpected end-of-input": Jackson's own message without the lines it
+   * adds about source locations and its settings, so that bad input stays a one-line error.
+   */
+  static String notValid(JsonProcessingException e) {
+    String where = e.getLocation() == null ? ""
+        : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+    return "not valid JSON" + where + ": " + e.getOriginalMessage().replace('\n', ' ');
   }
 
   /** Null when {@code root} has the shape of JMH results, otherwise what is wrong with it. */

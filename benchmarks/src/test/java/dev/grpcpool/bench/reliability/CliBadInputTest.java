@@ -32,7 +32,8 @@ import picocli.CommandLine;
  * <p>Arguments may name files prepared in a temporary folder: {@code {missing}} (does not exist),
  * {@code {empty}} (zero bytes), {@code {garbage}} (text that is no PEM, JSON or run), {@code {emptyDir}},
  * {@code {garbageDir}} (a folder whose files are garbage), {@code {taken}} (a folder holding an earlier
- * result), {@code {takenFile}} (an existing file) and {@code {jmhRun}} (a run folder with valid JMH JSON).
+ * result), {@code {takenFile}} (an existing file), {@code {jmhRun}} (a run folder with valid JMH JSON),
+ * {@code {truncatedEnv}} (the same with a cut-off {@code env.json}) and {@code {truncated.json}}.
  */
 class CliBadInputTest {
 
@@ -56,6 +57,10 @@ class CliBadInputTest {
     Files.writeString(jmhRun.resolve("jmh-result.json"), "[{\"benchmark\": \"dev.grpcpool.bench.X.run\", "
         + "\"mode\": \"thrpt\", \"threads\": 1, \"forks\": 1, \"primaryMetric\": {\"score\": 1.0, "
         + "\"scoreError\": 0.0, \"scoreUnit\": \"ops/s\", \"rawData\": [[1.0]]}}]\n");
+    Path truncatedEnv = Files.createDirectories(tmp.resolve("truncatedEnv"));
+    Files.copy(jmhRun.resolve("jmh-result.json"), truncatedEnv.resolve("jmh-result.json"));
+    Files.writeString(truncatedEnv.resolve("env.json"), "{\"cpuModel\": \"AMD EP");
+    Files.writeString(tmp.resolve("truncated.json"), "[{\"benchmark\": \"dev.grpcpool.bench.X.run\", \"mo");
   }
 
   static Stream<Arguments> badInput() {
@@ -96,6 +101,8 @@ class CliBadInputTest {
         bad("compare --alpha often {garbage} {garbage}", "often"),
         bad("compare --min-forks few {garbage} {garbage}", "few"),
         bad("compare --markdown {takenFile} {jmhRun} {jmhRun}", "takenFile"),
+        bad("compare {truncated.json} {jmhRun}", "not valid JSON at line 1"),
+        bad("compare {truncatedEnv} {jmhRun}", "env.json: machine description not valid JSON"),
         // baseline
         bad("baseline save {missing} --to {emptyDir}/baseline", "missing"),
         bad("baseline save {emptyDir} --to {tmp}/baseline", "emptyDir"),
@@ -169,7 +176,7 @@ class CliBadInputTest {
     assertThat(lines).as("stderr lines").hasSize(2);
     assertThat(lines.get(0)).startsWith(command + ": ").contains(named);
     assertThat(lines.get(1)).contains("--help");
-    assertThat(result.err).doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(result.err).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("StreamReadFeature");
     assertThat(result.err.replace("ISO-8601 PT30S", "")).as("durations as written").doesNotContainPattern("PT[0-9]");
     assertThat(result.out).as("stdout").isEmpty();
   }
