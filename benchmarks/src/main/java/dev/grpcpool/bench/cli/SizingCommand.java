@@ -31,9 +31,9 @@ public final class SizingCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--workload", defaultValue = "mixed", paramLabel = "cpu|io|mixed",
+  @Option(names = "--workload", paramLabel = "cpu|io|mixed",
       description = "Kind of work the calls mostly do: cpu, io or mixed (none, a bare echo, counts as mixed)."
-          + " Default: ${DEFAULT-VALUE}.")
+          + " Default: with --measure the --work it simulates, else mixed.")
   WorkProfile.Kind workload;
 
   @Option(names = "--high-concurrency", description = "Apply the high-concurrency factor (x 1.3, rounded down).")
@@ -82,7 +82,7 @@ public final class SizingCommand implements Callable<Integer> {
   public Integer call() {
     CommandLine cmd = spec.commandLine();
     if (measure) {
-      return SizingMeasurement.run(cmd, measureOptions, rate, SizingWorkload.of(workload));
+      return SizingMeasurement.run(cmd, measureOptions, rate, workload);
     }
     if (!measureOptions.isEmpty()) {
       throw new CommandLine.ParameterException(cmd, "unknown option " + measureOptions.get(0)
@@ -123,7 +123,7 @@ public final class SizingCommand implements Callable<Integer> {
       l4 = PoolSizing.behindL4(l4Backends);
     }
     SizingReport report = new SizingReport(
-        PoolSizing.heuristic(SizingWorkload.of(workload), highConcurrency, n), littlesLaw, coresFromMachine, l4);
+        PoolSizing.heuristic(SizingWorkload.of(workload != null ? workload : WorkProfile.Kind.MIXED), highConcurrency, n), littlesLaw, coresFromMachine, l4);
     cmd.getOut().print(json ? report.toJson() : report.toText());
     cmd.getOut().flush();
     return GrpcPoolCli.EXIT_OK;

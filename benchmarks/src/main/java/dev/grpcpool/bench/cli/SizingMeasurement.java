@@ -7,7 +7,9 @@ import dev.grpcpool.bench.load.RunOutput;
 import dev.grpcpool.bench.load.RunSettings;
 import dev.grpcpool.bench.load.SizeSweep;
 import dev.grpcpool.bench.results.RunFolder;
+import dev.grpcpool.bench.work.SizingWorkload;
 import dev.grpcpool.core.sizing.PoolSizing;
+import dev.grpcpool.server.WorkProfile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,9 +42,10 @@ final class SizingMeasurement {
    *
    * @param sizing the {@code sizing} command line, for messages and output
    * @param rate {@code sizing --rate}, the open-loop rate of every run; null for the load options' own
-   * @param workload {@code sizing --workload}, for the rule of thumb shown beside the measurement
+   * @param workload {@code sizing --workload}, for the rule of thumb shown beside the measurement; null for the
+   *     kind of the simulated {@code --work}
    */
-  static int run(CommandLine sizing, List<String> args, Double rate, PoolSizing.Workload workload) {
+  static int run(CommandLine sizing, List<String> args, Double rate, WorkProfile.Kind workload) {
     SizingMeasurement m = new SizingMeasurement();
     CommandLine own = new CommandLine(m).setCaseInsensitiveEnumValuesAllowed(true);
     List<String> all = new ArrayList<>(args);
@@ -78,7 +81,8 @@ final class SizingMeasurement {
     }
     LoadSpec spec = m.load.loadSpec(sizing, slo != null);
     RunSettings settings = m.load.settings(spec, sizing);
-    settings = new RunSettings(spec, settings.channels(), null, workload, settings.healthService(),
+    PoolSizing.Workload ruleOfThumb = SizingWorkload.of(workload != null ? workload : m.load.work);
+    settings = new RunSettings(spec, settings.channels(), null, ruleOfThumb, settings.healthService(),
         settings.healthInterval(), settings.faults(), settings.out(), settings.quiet(), null);
     RunOutput.checkUsable(settings.out());
     PrintWriter out = sizing.getOut();

@@ -171,14 +171,21 @@ public final class SizeSweep {
           ms(p.p99Millis()), p.errors(), p == o.chosen() ? "   <- measured choice" : "");
     }
     out.println();
+    String indent = "               ";
     out.println("Measured:      " + (o.chosen() == null ? "no size met the target (" + o.rule() + ")"
-        : o.chosen().size() + " channels (" + o.rule() + ")"));
-    out.println("Rule of thumb: " + o.heuristic().channels() + " channels (" + o.heuristic().explanation() + ")");
-    out.println("               " + o.heuristicHighConcurrency().channels() + " channels with high concurrency");
+        : channels(o.chosen().size()) + " (" + o.rule() + ")"));
+    out.println("Rule of thumb: " + channels(o.heuristic().channels()) + ", "
+        + channels(o.heuristicHighConcurrency().channels()) + " with high concurrency");
+    out.println(indent + "(" + o.heuristic().explanation() + ")");
     if (o.littlesLaw() != null) {
-      out.println("Little's law:  " + o.littlesLaw().channels() + " channels (" + o.littlesLaw().explanation() + ")");
+      out.println("Little's law:  " + channels(o.littlesLaw().channels()));
+      out.println(indent + "(" + o.littlesLaw().explanation() + ")");
     }
     out.flush();
+  }
+
+  private static String channels(int n) {
+    return n + (n == 1 ? " channel" : " channels");
   }
 
   private static String ms(double millis) {

@@ -57,11 +57,14 @@ class SizeSweepTest {
     cli.setErr(new PrintWriter(err, true));
 
     int code = cli.execute("sizing", "--measure", "--transport", "inprocess", "--backends", "2", "--concurrency",
-        "4", "--io-micros", "1000", "--duration", "1s", "--warmup", "0s", "--sizes", "2,4", "--out",
+        "4", "--work", "io", "--io-micros", "1000", "--duration", "1s", "--warmup", "0s", "--sizes", "2,4", "--out",
         dir.toString(), "--quiet");
 
     assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("Measured:", "Rule of thumb:", "Little's law:", "<- measured choice");
+    assertThat(out.toString()).contains("Measured:", "Rule of thumb:", "Little's law:", "<- measured choice")
+        .as("the rule of thumb for the simulated work").contains("(I/O-bound")
+        .as("a measured latency in a readable unit").doesNotContainPattern("[0-9]{4,} ns")
+        .doesNotContain(" 1 channels");
     assertThat(Files.readAllLines(dir.resolve("sizing.csv"))).hasSize(3);
     assertThat(Files.readString(dir.resolve("sizing.html"))).contains("<svg", "Throughput by pool size");
     assertThat(dir.resolve("size-2").resolve("summary.json")).isNotEmptyFile();

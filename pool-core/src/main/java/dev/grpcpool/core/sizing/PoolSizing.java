@@ -1,5 +1,7 @@
 package dev.grpcpool.core.sizing;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -260,10 +262,24 @@ public final class PoolSizing {
     if (nanos % 1_000_000L == 0) {
       return nanos / 1_000_000L + " ms";
     }
-    if (nanos % 1_000L == 0) {
+    if (nanos % 1_000L == 0 && nanos < 1_000_000L) {
       return nanos / 1_000L + " µs";
     }
+    // A measured latency is no round number: three significant digits in the largest unit that fits.
+    if (nanos >= 1_000_000_000L) {
+      return significant(nanos / 1e9) + " s";
+    }
+    if (nanos >= 1_000_000L) {
+      return significant(nanos / 1e6) + " ms";
+    }
+    if (nanos >= 1_000L) {
+      return significant(nanos / 1e3) + " µs";
+    }
     return nanos + " ns";
+  }
+
+  private static String significant(double value) {
+    return new BigDecimal(value).round(new MathContext(3)).stripTrailingZeros().toPlainString();
   }
 
   /**

@@ -129,6 +129,15 @@ class PoolSizingTest {
   }
 
   @Test
+  void littlesLaw_measuredLatency_isShownInThreeSignificantDigits_oneChannelInTheSingular() {
+    PoolSizing.LittlesLaw r = PoolSizing.littlesLaw(2355.33, Duration.ofNanos(21_111_698), 50, 100);
+    assertThat(r.explanation()).contains("× 21.1 ms = ").contains("= 1 channel (");
+    assertThat(PoolSizing.littlesLaw(100, Duration.ofNanos(1_234_567_890L), 50, 100).explanation())
+        .contains("× 1.23 s = ");
+    assertThat(PoolSizing.littlesLaw(100, Duration.ofNanos(850_400), 50, 100).explanation()).contains("× 850 µs = ");
+  }
+
+  @Test
   void littlesLaw_defaults_are50StreamsAndCap100() {
     PoolSizing.LittlesLaw r = PoolSizing.littlesLaw(5000, Duration.ofMillis(20));
     assertThat(r.streamsPerChannel()).isEqualTo(50);
