@@ -156,7 +156,6 @@ public class L4Benchmark extends ClosedLoopSuite {
             + " %.0f %% (round robin) of %d calls/s",
         size, l4.cliName(), balancer.openConnections(), 100 * expected.leastLoadedShare(),
         100 * expected.roundRobinShare(), BACKENDS * WORKERS * 1000 / WORK_MILLIS);
-    System.out.println(detail);
     startCalls(params, pool, "Unary echo call through a pool behind a layer-4 balancer to " + BACKENDS
         + " Netty backends of " + WORKERS + " workers each, " + WORK_MILLIS + " ms wait per call, closed loop with "
         + inFlight + " calls in flight; value = send to response.", detail, inFlight, CALL_DEADLINE,

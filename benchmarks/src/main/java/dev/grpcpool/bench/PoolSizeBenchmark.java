@@ -39,10 +39,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * from before that are not comparable with later ones.)
  *
  * <p>How to read it: the score is calls per second (higher is better), closed loop with {@code inFlight} calls
- * outstanding; compare the sizings of one workload with each other, above all with {@code ONE}. The console
- * shows each trial's pool size; the run folder holds each trial's latency ({@code .hlog}, {@code .hgrm},
- * {@code summary.md}), and with {@code -prof dev.grpcpool.bench.LatencyProfiler} p50 / p99 / p99.9 also
- * appear in JMH's result. Client and server share this machine's cores: a CPU-bound server competes with the
+ * outstanding; compare the sizings of one workload with each other, above all with {@code ONE}. The run
+ * folder's {@code latency.md} shows each trial's pool size and latency ({@code .hlog} and {@code .hgrm} beside
+ * it); the jar's default run also puts p50 / p99 / p99.9 into JMH's result (the latency profiler). Client and server share this machine's cores: a CPU-bound server competes with the
  * client, so more channels cannot make CPU work faster; what differs is connection-level queuing and how
  * many event-loop threads carry the calls.
  *
@@ -108,7 +107,6 @@ public class PoolSizeBenchmark extends ClosedLoopSuite {
         .build());
     Fixtures.warmUpEachChannel(pool);
     String detail = size + (size == 1 ? " channel" : " channels") + ", " + cores + " cores";
-    System.out.println("pool size: " + detail);
     startCalls(params, pool, "Unary echo call over Netty loopback, " + profile
         + " per call on the server, closed loop with " + inFlight + " calls in flight; value = send to response.",
         detail, inFlight, CALL_DEADLINE, null);

@@ -113,7 +113,6 @@ public class StrategyBenchmark extends ClosedLoopSuite {
     boolean seen = awaitFaultSeen();
     String detail = "backend 1 " + fault + (seen ? " (seen by the pool)" : " (not yet seen by the pool)")
         + ", backend 2 +" + SLOW_EXTRA_MILLIS + " ms";
-    System.out.println("fleet: " + detail + "; pool " + pool.stats());
     startCalls(params, pool, "Unary echo call through a pool of 3 channels to 3 Netty backends, "
         + WORK_MICROS + " µs wait per call, closed loop with " + inFlight + " calls in flight;"
         + " value = send to response of successful calls.", detail, inFlight, CALL_DEADLINE, this::countBackend);

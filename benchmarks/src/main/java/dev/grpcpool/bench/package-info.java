@@ -52,7 +52,7 @@
  * Every suite that makes calls records each successful call's latency (nanoseconds, HdrHistogram, 3
  * significant digits; failed calls are counted, never recorded) and writes, per benchmark and parameter set, a
  * {@code .hlog} (one interval per measurement iteration) and a {@code .hgrm} (microseconds) into one run
- * folder per JMH run, {@code results/<yyyyMMdd-HHmmss>-jmh/} (see {@code JmhRun}), with a {@code summary.md}
+ * folder per JMH run, {@code results/<yyyyMMdd-HHmmss>-jmh/} (see {@code JmhRun}), with a {@code latency.md}
  * table. {@link dev.grpcpool.bench.LatencyProfiler} ({@code -prof dev.grpcpool.bench.LatencyProfiler}) also
  * puts p50, p99 and p99.9 into JMH's own result, so {@code -rf json} carries them.
  *

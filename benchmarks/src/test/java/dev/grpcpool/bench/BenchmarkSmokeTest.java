@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.grpcpool.bench.results.RunFolder;
-import dev.grpcpool.bench.results.SummaryTable;
+import dev.grpcpool.bench.results.LatencyTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,7 +232,7 @@ class BenchmarkSmokeTest {
     assertThat(folders).hasSize(1);
     Path folder = folders.get(0);
     assertThat(folder.getFileName().toString()).matches("\\d{8}-\\d{6}-jmh");
-    List<String> rows = Files.readAllLines(folder.resolve(SummaryTable.FILE_NAME)).stream()
+    List<String> rows = Files.readAllLines(folder.resolve(LatencyTable.FILE_NAME)).stream()
         .filter(l -> l.startsWith("| ") && !l.startsWith("| case")).collect(Collectors.toList());
     assertThat(rows).hasSize(trials);
     List<Path> hlogs = new ArrayList<>();

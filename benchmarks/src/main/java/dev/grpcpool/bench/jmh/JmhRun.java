@@ -13,9 +13,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * name ({@code results/<yyyyMMdd-HHmmss>-jmh}). The first fork creates the folder, later forks rejoin it, and a
  * folder of another run with the same name is never reused. With {@code -f 0} the benchmark runs in the host
  * itself. The system property {@value #RUN_DIR_PROPERTY} names the folder instead (forks inherit the host's
- * {@code -D} options); it must not exist yet or must have been made by this run. JMH creates its {@code -rff}
- * file before any benchmark starts, so to keep the JSON beside the reports make a new folder, pass
- * {@code -rff <folder>/jmh-result.json} and {@code -Dgrpcpool.run.dir=<folder>/latency}.
+ * {@code -D} options); it must not exist yet or must have been made by this run. The jar's entry point
+ * ({@code cli.BenchmarksMain}) creates the folder in the host before the first fork and writes JMH's JSON and the
+ * run's summary into it.
  *
  * <p>This class is stateless and thread-safe.
  */
@@ -32,7 +32,17 @@ public final class JmhRun {
   public static RunFolder folder(BenchmarkParams params) {
     ProcessHandle self = ProcessHandle.current();
     ProcessHandle host = params.getForks() > 0 ? self.parent().orElse(self) : self;
-    Instant started = host.info().startInstant().orElseGet(() -> self.info().startInstant().orElse(Instant.EPOCH));
+    return folderOf(host);
+  }
+
+  /** The folder of the JMH run hosted by this process (the jar's entry point), created on first use. */
+  public static RunFolder hostFolder() {
+    return folderOf(ProcessHandle.current());
+  }
+
+  private static RunFolder folderOf(ProcessHandle host) {
+    Instant started = host.info().startInstant()
+        .orElseGet(() -> ProcessHandle.current().info().startInstant().orElse(Instant.EPOCH));
     String runId = "jmh host pid " + host.pid() + " started " + started;
     String explicit = System.getProperty(RUN_DIR_PROPERTY);
     if (explicit != null && !explicit.isBlank()) {

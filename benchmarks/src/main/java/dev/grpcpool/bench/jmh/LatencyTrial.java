@@ -4,7 +4,7 @@ import dev.grpcpool.bench.latency.LatencyRecorder;
 import dev.grpcpool.bench.results.HgrmWriter;
 import dev.grpcpool.bench.results.HlogWriter;
 import dev.grpcpool.bench.results.RunFolder;
-import dev.grpcpool.bench.results.SummaryTable;
+import dev.grpcpool.bench.results.LatencyTable;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
@@ -18,7 +18,7 @@ import org.openjdk.jmh.runner.IterationType;
 /**
  * The latency record of one JMH trial (one benchmark method with one parameter set in one fork): every call's
  * latency goes into a {@link LatencyRecorder}; each measurement iteration becomes one interval of the trial's
- * {@code .hlog}; the end of the trial writes the {@code .hgrm} and a row of {@code summary.md} in the run's
+ * {@code .hlog}; the end of the trial writes the {@code .hgrm} and a row of {@code latency.md} in the run's
  * folder ({@link JmhRun}).
  *
  * <p>Warm-up iterations are recorded and then discarded, so the files hold exactly the measured iterations.
@@ -103,7 +103,7 @@ public final class LatencyTrial {
     hlog.close();
     Path hgrm = folder.newFile(caseName + ".hgrm");
     HgrmWriter.write(hgrm, total, LatencyRecorder.UNIT, TimeUnit.MICROSECONDS);
-    SummaryTable.appendRow(folder, preamble, caseName + " (" + detail + ")", failures, total, LatencyRecorder.UNIT,
+    LatencyTable.appendRow(folder, preamble, caseName + " (" + detail + ")", failures, total, LatencyRecorder.UNIT,
         hlogFile.getFileName() + " / " + hgrm.getFileName());
   }
 

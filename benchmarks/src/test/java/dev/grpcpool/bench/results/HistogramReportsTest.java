@@ -18,7 +18,7 @@ import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Tests for {@link HlogWriter}, {@link HgrmWriter} and {@link SummaryTable}. */
+/** Tests for {@link HlogWriter}, {@link HgrmWriter} and {@link LatencyTable}. */
 class HistogramReportsTest {
 
   private static final Instant START = Instant.parse("2026-01-02T03:04:05Z");
@@ -102,8 +102,8 @@ class HistogramReportsTest {
     Histogram h = LatencyRecorder.newHistogram();
     h.recordValue(20_000);
 
-    SummaryTable.appendRow(folder, "# Run", "A strategy=X", 3, h, TimeUnit.NANOSECONDS, "a.hlog");
-    Path file = SummaryTable.appendRow(folder, "# ignored", "B", 0, h, TimeUnit.NANOSECONDS, "b.hlog");
+    LatencyTable.appendRow(folder, "# Run", "A strategy=X", 3, h, TimeUnit.NANOSECONDS, "a.hlog");
+    Path file = LatencyTable.appendRow(folder, "# ignored", "B", 0, h, TimeUnit.NANOSECONDS, "b.hlog");
 
     List<String> lines = Files.readAllLines(file);
     assertThat(lines.get(0)).isEqualTo("# Run");

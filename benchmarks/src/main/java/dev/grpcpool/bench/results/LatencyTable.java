@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.AbstractHistogram;
 
 /**
- * The {@value #FILE_NAME} of a run folder: a short markdown table with one row per measured case (calls,
+ * The {@value #FILE_NAME} of a JMH run folder: a markdown table with one row per measured case (calls,
  * failed calls, p50 / p90 / p99 / p99.9 / max latency in microseconds, and the files holding the details).
  *
  * <p>The file is created with its preamble and table header by the first row and only ever appended to, so
@@ -21,16 +21,16 @@ import org.HdrHistogram.AbstractHistogram;
  *
  * <p>This class is thread-safe within a process: appends are serialized.
  */
-public final class SummaryTable {
+public final class LatencyTable {
 
   /** File name of the summary in a run folder. */
-  public static final String FILE_NAME = "summary.md";
+  public static final String FILE_NAME = "latency.md";
 
   private static final String HEADER =
       "| case | calls | failed | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs | files |\n"
           + "|---|---:|---:|---:|---:|---:|---:|---:|---|\n";
 
-  private SummaryTable() {}
+  private LatencyTable() {}
 
   /**
    * Appends one row to the summary of {@code folder}, creating the file with {@code preamble} (markdown: a
