@@ -44,9 +44,9 @@
  *   Strategy        4 strategies × 2 faults     =  8 trials × 1 fork × (2 + 3) × 2 s =  80 s (+ ~ 30 s)
  *   L4              2 modes × 6 sizes × 2 picks = 24 trials × 1 fork × (25 + 15) s    = 960 s (+ ~ 96 s)
  *   ChannelPerCall  2 transports × 2 variants   =  4 trials × 1 fork × (15 + 9) s     =  96 s (+ ~ 12 s)
- *   Reference       1 method                    =  1 trial  × 3 forks × (3 + 3) × 1 s =  18 s (+ ~  6 s)
- *   total                                         69 trials                         1498 s (+ ~234 s) ≈ 29 min
+ *   total                                         68 trials                         1480 s (+ ~228 s) ≈ 28 min
  * </pre>
+ * {@code ReferenceBenchmark} (3 forks × (3 + 3) × 1 s) is a helper of the CI gate and runs only when named.
  *
  * <h2>Latency reports</h2>
  * Every suite that makes calls records each successful call's latency (nanoseconds, HdrHistogram, 3
