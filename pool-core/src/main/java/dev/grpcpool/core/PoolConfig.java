@@ -249,28 +249,9 @@ public final class PoolConfig {
         + ", closeTimeout=" + format(closeTimeout) + '}';
   }
 
-  /** Formats a duration the way people write it: 500ms, 30s, 5m, 2h, 30d; anything else in ISO-8601. */
+  /** Formats a duration the way people write it ({@link DurationText}); {@code null} as "null". */
   static String format(Duration d) {
-    if (d == null) {
-      return "null";
-    }
-    if (d.isZero()) {
-      return "0s";
-    }
-    long nanos;
-    try {
-      nanos = d.toNanos();
-    } catch (ArithmeticException tooLong) {
-      return d.toString();
-    }
-    long[] units = {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L};
-    String[] names = {"d", "h", "m", "s", "ms"};
-    for (int i = 0; i < units.length; i++) {
-      if (nanos % units[i] == 0) {
-        return nanos / units[i] + names[i];
-      }
-    }
-    return d.toString();
+    return d == null ? "null" : DurationText.of(d);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.grpcpool.bench.load;
 
 import dev.grpcpool.bench.metrics.PrometheusEndpoint;
 import dev.grpcpool.core.ChannelPool;
+import dev.grpcpool.core.DurationText;
 import dev.grpcpool.core.PoolMetrics;
 import dev.grpcpool.core.PoolStats;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -1,5 +1,6 @@
 package dev.grpcpool.bench.load;
 
+import dev.grpcpool.core.DurationText;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.grpcpool.bench.load;
 
+import dev.grpcpool.core.DurationText;
 import dev.grpcpool.core.PickStrategy;
 import dev.grpcpool.core.PoolConfig;
 import dev.grpcpool.core.sizing.PoolSizing;

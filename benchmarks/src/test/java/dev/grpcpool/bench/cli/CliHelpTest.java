@@ -7,9 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code --help} of every subcommand prints its usage and nothing else, and mistyped names get suggestions.
@@ -22,7 +20,7 @@ class CliHelpTest {
   void help_ofEverySubcommand_printsUsageOnly_noFormattingWarnings() {
     List<List<String>> commands = new ArrayList<>();
     commands.add(List.of());
-    collect(GrpcPoolCli.commandLine(), new ArrayList<>(), commands);
+    commands.addAll(CliRun.subcommands());
     assertThat(commands).hasSizeGreaterThanOrEqualTo(7);
 
     PrintStream systemErr = System.err;
@@ -54,17 +52,5 @@ class CliHelpTest {
     cli.clear();
     assertThat(cli.run("load", "--duraton", "3s")).isEqualTo(GrpcPoolCli.EXIT_USAGE);
     assertThat(cli.err().lines()).hasSize(2).first().asString().contains("--duraton").endsWith("'--duration'?");
-  }
-
-  private static void collect(CommandLine cli, List<String> path, List<List<String>> into) {
-    for (Map.Entry<String, CommandLine> sub : cli.getSubcommands().entrySet()) {
-      if (sub.getKey().equals("help")) {
-        continue;
-      }
-      List<String> p = new ArrayList<>(path);
-      p.add(sub.getKey());
-      into.add(p);
-      collect(sub.getValue(), p, into);
-    }
   }
 }

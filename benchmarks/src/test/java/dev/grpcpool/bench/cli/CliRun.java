@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -30,6 +31,25 @@ public final class CliRun {
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);
+  }
+
+  /** Every subcommand's name path ({@code [compare]}, {@code [baseline, save]}, …), {@code help} left out. */
+  public static List<List<String>> subcommands() {
+    List<List<String>> into = new ArrayList<>();
+    collect(GrpcPoolCli.commandLine(), new ArrayList<>(), into);
+    return into;
+  }
+
+  private static void collect(CommandLine cli, List<String> path, List<List<String>> into) {
+    for (Map.Entry<String, CommandLine> sub : cli.getSubcommands().entrySet()) {
+      if (sub.getKey().equals("help")) {
+        continue;
+      }
+      List<String> p = new ArrayList<>(path);
+      p.add(sub.getKey());
+      into.add(p);
+      collect(sub.getValue(), p, into);
+    }
   }
 
   /** Everything printed to standard output so far. */

@@ -136,8 +136,7 @@ class CliBadInputTest {
   /** Every subcommand, nested ones included, refuses an unknown option the same way. */
   @Test
   void unknownOption_onEverySubcommand_exitsTwoNamingIt() {
-    List<List<String>> commands = new ArrayList<>();
-    collect(GrpcPoolCli.commandLine(), new ArrayList<>(), commands);
+    List<List<String>> commands = CliRun.subcommands();
     assertThat(commands).as("subcommands found").hasSizeGreaterThanOrEqualTo(6);
 
     for (List<String> command : commands) {
@@ -158,17 +157,6 @@ class CliBadInputTest {
     }
   }
 
-  private static void collect(CommandLine cli, List<String> path, List<List<String>> into) {
-    for (Map.Entry<String, CommandLine> sub : cli.getSubcommands().entrySet()) {
-      if (sub.getKey().equals("help")) {
-        continue;
-      }
-      List<String> p = new ArrayList<>(path);
-      p.add(sub.getKey());
-      into.add(p);
-      collect(sub.getValue(), p, into);
-    }
-  }
 
   private static void assertOneLineUsageError(Result result, String command, String named) {
     List<String> lines = result.err.lines().toList();

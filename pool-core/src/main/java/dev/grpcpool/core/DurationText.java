@@ -1,22 +1,24 @@
-package dev.grpcpool.bench.load;
+package dev.grpcpool.core;
 
 import java.time.Duration;
 
 /**
- * Durations in the form the command line takes them ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}): the
+ * Durations the way people write them ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 30d}): the
  * largest unit that states the value exactly, so that a message echoes {@code 0s} where the user wrote {@code 0s},
- * never {@code PT0S}. The command line's parser ({@code cli.DurationConverter}) reads every form written here.
+ * never {@code PT0S}. {@link PoolConfig#toString()} and the benchmarks' command line use it; that command line's
+ * parser reads every form written here.
  *
  * <p>Stateless and thread-safe.
  */
 public final class DurationText {
 
-  private static final long[] NANOS = {3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L};
-  private static final String[] UNITS = {"h", "m", "s", "ms", "us", "ns"};
+  private static final long[] NANOS =
+      {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L};
+  private static final String[] UNITS = {"d", "h", "m", "s", "ms", "us", "ns"};
 
   private DurationText() {}
 
-  /** {@code 90s}, {@code 2m}, {@code 1500ms}, {@code 0s}; negative durations keep their sign. */
+  /** {@code 90s}, {@code 2m}, {@code 1500ms}, {@code 0s}, {@code 2d}; negative durations keep their sign. */
   public static String of(Duration d) {
     if (d.isZero()) {
       return "0s";

@@ -1,8 +1,8 @@
-package dev.grpcpool.bench.load;
+package dev.grpcpool.bench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.grpcpool.bench.cli.DurationConverter;
+import dev.grpcpool.core.DurationText;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,6 +15,7 @@ class DurationTextTest {
       "PT0S, 0s",
       "PT2H, 2h",
       "PT25H, 25h",
+      "PT48H, 2d",
       "PT2M, 2m",
       "PT90S, 90s",
       "PT1.5S, 1500ms",
