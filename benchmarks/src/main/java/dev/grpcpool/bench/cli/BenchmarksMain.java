@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.results.BenchmarkResult;
@@ -120,6 +121,7 @@ public final class BenchmarksMain {
       Environment.current().write(folder.path());
       results = new Runner(options, format).run();
     } catch (NoBenchmarksException e) {
+      discard(folder.path());
       return usage(err, "no benchmark matches " + cmd.getIncludes() + " (java -jar benchmarks.jar -l lists them)");
     } catch (RunnerException e) {
       err.println("benchmarks: the run failed: " + rootMessage(e));
@@ -178,6 +180,18 @@ public final class BenchmarksMain {
         "JMH's scores, for grpcpool compare and baseline save");
     out.printf(file, JMH_TABLE, "JMH's own table: every score and counter");
     out.printf(file, LatencyTable.FILE_NAME, "latency per closed-loop case, .hlog and .hgrm beside it");
+  }
+
+  /** Removes the folder made for a run that never started, with the files this class and JMH put there first. */
+  private static void discard(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.delete(f);
+      }
+      Files.delete(dir);
+    } catch (IOException e) {
+      // Left as it is: an empty run folder is untidy, not wrong.
+    }
   }
 
   private static String rootMessage(Throwable e) {

@@ -94,6 +94,10 @@ class BenchmarksMainTest {
     assertThat(run("NoSuchBenchmark", "-f", "0")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8).lines()).hasSize(2).first().asString()
         .startsWith("benchmarks: no benchmark matches").contains("NoSuchBenchmark");
+    // The one line JMH prints because this test runs with jmh.ignoreLock (see the static block) aside.
+    assertThat(out.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("# WARNING: JMH lock")))
+        .as("stdout").isEmpty();
+    assertThat(results).as("no run folder left behind").isEmptyDirectory();
   }
 
   @Test
