@@ -17,6 +17,7 @@ import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -53,6 +54,9 @@ public final class LoadCommand implements Callable<Integer> {
   @CommandLine.Mixin
   LoadOptions options = new LoadOptions();
 
+  @CommandLine.Mixin
+  GeneratorOptions generator = new GeneratorOptions();
+
   @Option(names = "--find-max",
       description = "Search the highest open-loop rate that holds --slo: a closed-loop probe, then steps up from"
           + " 80 %% of its rate by 25 %%, then bisection to 5 %%. --duration is each step's measured time.")
@@ -71,7 +75,13 @@ public final class LoadCommand implements Callable<Integer> {
     } else if (options.slo != null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--slo is the objective of --find-max; add --find-max");
     }
-    LoadSpec loadSpec = options.loadSpec(spec.commandLine(), findMax);
+    GeneratorOptions.Plan plan = generator.plan(spec.commandLine(), Instant.now(), System.getenv());
+    if (plan.count() > 1 && (findMax || options.target == null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), findMax
+          ? "--find-max runs on one generator; drop --generators"
+          : "--generators share one server: give it with --target (an embedded fleet is each generator's own)");
+    }
+    LoadSpec loadSpec = options.loadSpec(spec.commandLine(), findMax, plan);
     RunSettings settings = options.settings(loadSpec, spec.commandLine());
     RunOutput.checkUsable(settings.out());
     try (LoadTarget target = options.target(spec.commandLine())) {
@@ -249,20 +259,27 @@ public final class LoadCommand implements Callable<Integer> {
      * The load to send; with {@code rateChosenLater} (a search picks the rates) an open loop whose rate is a
      * placeholder. Bad values are usage errors.
      */
-    public LoadSpec loadSpec(CommandLine cmd, boolean rateChosenLater) {
+    public LoadSpec loadSpec(CommandLine cmd, boolean rateChosenLater, GeneratorOptions.Plan plan) {
       LoadSpec.Builder b;
       if (rateChosenLater || rate != null) {
-        b = LoadSpec.openLoop(rate != null ? rate : 1);
+        b = LoadSpec.openLoop(rate != null ? rate / plan.count() : 1);
         if (concurrency != null) {
-          b.concurrency(concurrency);
+          b.concurrency(plan.share(concurrency));
         }
       } else if (concurrency != null) {
-        b = LoadSpec.closedLoop(concurrency);
+        if (plan.count() > 1 && concurrency < plan.count()) {
+          throw new CommandLine.ParameterException(cmd, "--concurrency " + concurrency + " cannot be shared by "
+              + plan.count() + " generators: each needs at least one caller");
+        }
+        b = LoadSpec.closedLoop(plan.share(concurrency));
       } else {
         throw new CommandLine.ParameterException(cmd,
             "give --rate (open loop, calls/s) or --concurrency (closed loop, callers)");
       }
-      if (warmup.trim().equalsIgnoreCase("auto")) {
+      b.generator(plan.index(), plan.count()).startAt(plan.startAt());
+      if (plan.startAt() != null && !specified(cmd, "--warmup")) {
+        b.warmup(GeneratorOptions.DEFAULT_WARMUP);
+      } else if (warmup.trim().equalsIgnoreCase("auto")) {
         b.warmupUntilSteady();
       } else {
         try {

@@ -79,7 +79,7 @@ final class SizingMeasurement {
     if (slo != null && m.load.rate != null) {
       throw new CommandLine.ParameterException(sizing, "--slo searches the rates itself; drop --rate");
     }
-    LoadSpec spec = m.load.loadSpec(sizing, slo != null);
+    LoadSpec spec = m.load.loadSpec(sizing, slo != null, GeneratorOptions.Plan.ALONE);
     RunSettings settings = m.load.settings(spec, sizing);
     PoolSizing.Workload ruleOfThumb = SizingWorkload.of(workload != null ? workload : m.load.work);
     settings = new RunSettings(spec, settings.channels(), null, ruleOfThumb, settings.healthService(),

@@ -40,14 +40,30 @@ public enum Arrivals {
    * @param rampNanos length of the ramp, &ge; 0 (0: the full rate from the start)
    */
   Schedule schedule(double ratePerSecond, long seed, long rampNanos) {
-    if (!(ratePerSecond > 0) || Double.isInfinite(ratePerSecond)) {
-      throw new IllegalArgumentException("rate must be > 0 calls/s, was " + ratePerSecond);
+    return schedule(ratePerSecond, seed, rampNanos, 0, 1);
+  }
+
+  /**
+   * Returns generator {@code index}'s part of a schedule shared by {@code generators} generators: the arrivals
+   * {@code index}, {@code index + generators}, {@code index + 2 generators}, … of the whole process at
+   * {@code totalRatePerSecond} (same seed everywhere), so that the generators' schedules together are exactly the
+   * schedule one generator would follow, evenly spaced for uniform arrivals.
+   *
+   * @param index this generator, in {@code 0..generators-1}
+   */
+  Schedule schedule(double totalRatePerSecond, long seed, long rampNanos, int index, int generators) {
+    if (!(totalRatePerSecond > 0) || Double.isInfinite(totalRatePerSecond)) {
+      throw new IllegalArgumentException("rate must be > 0 calls/s, was " + totalRatePerSecond);
     }
     if (rampNanos < 0) {
       throw new IllegalArgumentException("ramp must be >= 0, was " + rampNanos + " ns");
     }
-    Curve curve = new Curve(ratePerSecond / 1e9, rampNanos);
-    return this == UNIFORM ? new UniformSchedule(curve) : new PoissonSchedule(curve, seed);
+    if (generators < 1 || index < 0 || index >= generators) {
+      throw new IllegalArgumentException("generator " + index + " of " + generators + " does not exist");
+    }
+    Curve curve = new Curve(totalRatePerSecond / 1e9, rampNanos);
+    return this == UNIFORM ? new UniformSchedule(curve, index, generators)
+        : new PoissonSchedule(curve, seed, index, generators);
   }
 
   /**
@@ -112,18 +128,23 @@ public enum Arrivals {
     }
   }
 
-  /** Call {@code k} at the time the expected count reaches {@code k}. */
+  /** Call {@code k} at the time the expected count reaches {@code k}; every {@code stride}-th from {@code first}. */
   private static final class UniformSchedule implements Schedule {
     private final Curve curve;
+    private final int stride;
     private long k;
 
-    UniformSchedule(Curve curve) {
+    UniformSchedule(Curve curve, int first, int stride) {
       this.curve = curve;
+      this.stride = stride;
+      this.k = first;
     }
 
     @Override
     public long nextOffsetNanos() {
-      return curve.offsetOf(k++);
+      long offset = curve.offsetOf(k);
+      k += stride;
+      return offset;
     }
 
     @Override
@@ -136,32 +157,46 @@ public enum Arrivals {
       while (curve.offsetOf(end) < offsetNanos) {
         end++;
       }
-      return Math.max(0, end - k);
+      // This schedule's calls among j in [k, end): k, k + stride, ...
+      return end <= k ? 0 : (end - k + stride - 1) / stride;
     }
 
     @Override
     public long skipTo(long offsetNanos) {
       long n = remainingBefore(offsetNanos);
-      k += n;
+      k += n * stride;
       return n;
     }
   }
 
-  /** Unit-rate exponential gaps ({@code -ln(1 - U)}), mapped through the curve: a Poisson process of that rate. */
+  /**
+   * Unit-rate exponential gaps ({@code -ln(1 - U)}), mapped through the curve: a Poisson process of that rate;
+   * every {@code stride}-th arrival from {@code first}, the others drawn and passed over so that the generators
+   * sharing a seed split one process between them.
+   */
   private static final class PoissonSchedule implements Schedule {
     private final Curve curve;
     private final SplittableRandom random;
+    private final int stride;
     private double calls;
 
-    PoissonSchedule(Curve curve, long seed) {
+    PoissonSchedule(Curve curve, long seed, int first, int stride) {
       this.curve = curve;
       this.random = new SplittableRandom(seed);
+      this.stride = stride;
+      advance(first);
+    }
+
+    private void advance(int arrivals) {
+      for (int i = 0; i < arrivals; i++) {
+        calls += -Math.log(1.0 - random.nextDouble());
+      }
     }
 
     @Override
     public long nextOffsetNanos() {
       long current = curve.offsetOf(calls);
-      calls += -Math.log(1.0 - random.nextDouble());
+      advance(stride);
       return current;
     }
 
@@ -170,7 +205,7 @@ public enum Arrivals {
       if (curve.offsetOf(calls) >= offsetNanos) {
         return 0;
       }
-      return Math.max(1, Math.round(curve.callsBy(offsetNanos) - calls));
+      return Math.max(1, Math.round((curve.callsBy(offsetNanos) - calls) / stride));
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.grpc.Status;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -251,10 +252,14 @@ public final class LoadGenerator {
       if (openLoop && spec.rate() > SendCeiling.CHECK_ABOVE_RATE) {
         sendCeiling = SendCeiling.measure(method, request);
       }
+      if (spec.startAt() != null) {
+        waitUntil(spec.startAt());
+      }
       runStart = System.nanoTime();
       if (openLoop) {
         synchronized (scheduleLock) {
-          schedule = spec.arrivals().schedule(spec.rate(), spec.seed(), warmUp.rampNanos());
+          schedule = spec.arrivals().schedule(spec.rate() * spec.generators(), spec.seed(), warmUp.rampNanos(),
+              spec.generatorIndex(), spec.generators());
           nextIntended = runStart + schedule.nextOffsetNanos();
         }
       }
@@ -284,6 +289,21 @@ public final class LoadGenerator {
       issuing = false;
       ticker.shutdownNow();
       result.completeExceptionally(t);
+    }
+  }
+
+  /**
+   * Parks until the wall clock reads {@code startAt}, or a stop is requested (the run then ends at once, with
+   * nothing measured). Generators started by one schedule begin within the machines' clock skew of each other.
+   */
+  private void waitUntil(Instant startAt) {
+    while (!stopRequested) {
+      long left = Duration.between(Instant.now(), startAt).toNanos();
+      if (left <= 0) {
+        return;
+      }
+      // Short parks near the end: a park overshoots by tens of microseconds, not by its length.
+      LockSupport.parkNanos(Math.min(left, left > 2_000_000 ? 100_000_000 : 50_000));
     }
   }
 

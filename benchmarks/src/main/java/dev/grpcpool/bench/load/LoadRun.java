@@ -128,7 +128,8 @@ public final class LoadRun {
         settings.healthService(), settings.healthInterval());
         MetricsExposure metrics = MetricsExposure.start(connection.pool(), settings.metricsPort(), err)) {
       target.probe(connection.channel(), probeTimeout(spec));
-      output = RunOutput.prepare(settings.out(), "load");
+      output = RunOutput.prepare(settings.out(), spec.generators() == 1 ? "load"
+          : "load-generator-" + spec.generatorIndex() + "-of-" + spec.generators());
       FaultInjector injector = target.fleet() == null ? null
           : new FaultInjector(target.fleet(), settings.faults(), line -> {
             if (!settings.quiet()) {
@@ -298,6 +299,12 @@ public final class LoadRun {
   private static String describe(LoadSpec spec) {
     String warm = spec.warmupUntilSteady() ? "a warm-up until steady"
         : spec.warmup().isZero() ? "no warm-up" : DurationText.of(spec.warmup()) + " of warm-up";
+    if (spec.startAt() != null) {
+      warm += ", starting at " + spec.startAt();
+    }
+    if (spec.generators() > 1) {
+      warm += "; generator " + spec.generatorIndex() + " of " + spec.generators() + ", sending its share";
+    }
     return spec.mode() == LoadSpec.Mode.OPEN_LOOP
         ? String.format(java.util.Locale.ROOT, "open loop %s calls/s for %s after %s",
             SummaryText.number(spec.rate()), DurationText.of(spec.duration()), warm)

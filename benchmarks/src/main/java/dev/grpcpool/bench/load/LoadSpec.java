@@ -2,6 +2,7 @@ package dev.grpcpool.bench.load;
 
 import dev.grpcpool.core.DurationText;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -37,6 +38,9 @@ public final class LoadSpec {
   private final Duration lateThreshold;
   private final boolean warmupUntilSteady;
   private final double maxErrorShare;
+  private final int generatorIndex;
+  private final int generators;
+  private final Instant startAt;
 
   /**
    * The cap on calls in flight of an open-loop run that sets none: a server that cannot keep up meets
@@ -64,6 +68,9 @@ public final class LoadSpec {
     this.lateThreshold = b.lateThreshold;
     this.warmupUntilSteady = b.warmupUntilSteady;
     this.maxErrorShare = b.maxErrorShare;
+    this.generatorIndex = b.generatorIndex;
+    this.generators = b.generators;
+    this.startAt = b.startAt;
   }
 
   /**
@@ -151,6 +158,25 @@ public final class LoadSpec {
     return seed;
   }
 
+  /** This generator among {@link #generators()}, from 0; 0 for a run of one generator. */
+  public int generatorIndex() {
+    return generatorIndex;
+  }
+
+  /**
+   * How many generators share the load; 1 for a run of one. Each sends its own {@link #rate()} (and has its own
+   * {@link #concurrency()}): its share. Open-loop generators take every {@code generators()}-th arrival of the
+   * whole schedule, so that together they send it as one generator would ({@link Arrivals}).
+   */
+  public int generators() {
+    return generators;
+  }
+
+  /** The wall-clock instant the run starts at (warm-up first, then the measurement); null to start at once. */
+  public Instant startAt() {
+    return startAt;
+  }
+
   /** A call sent later than its intended time by more than this is counted as late. */
   public Duration lateThreshold() {
     return lateThreshold;
@@ -175,7 +201,7 @@ public final class LoadSpec {
   private Builder copyInto(Builder b) {
     b.arrivals(arrivals).duration(duration).deadline(deadline).payloadBytes(payloadBytes).responseSize(responseSize)
         .cpuMicros(cpuMicros).ioMicros(ioMicros).seed(seed).lateThreshold(lateThreshold)
-        .maxErrorShare(maxErrorShare);
+        .maxErrorShare(maxErrorShare).generator(generatorIndex, generators).startAt(startAt);
     if (warmupUntilSteady) {
       b.warmupUntilSteady();
     } else {
@@ -206,6 +232,13 @@ public final class LoadSpec {
     m.put("cpuMicros", cpuMicros);
     m.put("ioMicros", ioMicros);
     m.put("seed", seed);
+    if (generators > 1) {
+      m.put("generator", generatorIndex);
+      m.put("generators", generators);
+    }
+    if (startAt != null) {
+      m.put("startAt", startAt.toString());
+    }
     return m;
   }
 
@@ -231,6 +264,9 @@ public final class LoadSpec {
     private Duration lateThreshold = Duration.ofMillis(1);
     private boolean warmupUntilSteady;
     private double maxErrorShare = DEFAULT_MAX_ERROR_SHARE;
+    private int generatorIndex;
+    private int generators = 1;
+    private Instant startAt;
 
     private Builder(Mode mode) {
       this.mode = mode;
@@ -358,7 +394,39 @@ public final class LoadSpec {
       return this;
     }
 
+    /**
+     * This generator's place among {@code count} that share one load (its rate and concurrency are its share);
+     * {@code index} in {@code 0..count-1}, {@code count} in 1..1000. Default: 0 of 1.
+     */
+    public Builder generator(int index, int count) {
+      if (count < 1 || count > 1000) {
+        throw new IllegalArgumentException("generators must be in 1..1000, was " + count);
+      }
+      if (index < 0 || index >= count) {
+        throw new IllegalArgumentException("generator index must be in 0.." + (count - 1) + ", was " + index);
+      }
+      this.generatorIndex = index;
+      this.generators = count;
+      return this;
+    }
+
+    /** The wall-clock instant to start at; null (default) to start at once. */
+    public Builder startAt(Instant startAt) {
+      this.startAt = startAt;
+      return this;
+    }
+
+    /**
+     * The spec.
+     *
+     * @throws IllegalArgumentException if a start time comes with a warm-up until steady, whose end, and so the
+     *     measured window, differs from generator to generator
+     */
     public LoadSpec build() {
+      if (startAt != null && warmupUntilSteady) {
+        throw new IllegalArgumentException("a start time lines generators up only with a fixed warm-up"
+            + " (e.g. --warmup 30s), not one that lasts until the run is steady");
+      }
       return new LoadSpec(this);
     }
 

@@ -106,7 +106,9 @@ public final class RunOutput {
     Instant start = Instant.ofEpochMilli(r.startEpochMillis());
     String what = (r.spec().mode() == LoadSpec.Mode.OPEN_LOOP
         ? "open loop " + SummaryText.number(r.spec().rate()) + " calls/s"
-        : "closed loop " + r.spec().concurrency() + " callers") + ", target " + configuration.get("target");
+        : "closed loop " + r.spec().concurrency() + " callers") + ", target " + configuration.get("target")
+        + (r.spec().generators() > 1
+            ? ", generator " + r.spec().generatorIndex() + " of " + r.spec().generators() : "");
     writeLog(LATENCY_HLOG, "grpcpool load: latency from intended start (corrected), " + what, start, r,
         true);
     writeLog(SERVICE_HLOG, "grpcpool load: latency from actual send (service time), " + what, start, r,

@@ -3,6 +3,9 @@ package dev.grpcpool.bench.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 
@@ -84,5 +87,38 @@ class ArrivalsTest {
     long skipped = p.skipTo(10_000_000_000L);
     assertThat((double) skipped).isCloseTo(10_000, Percentage.withPercentage(1));
     assertThat(p.nextOffsetNanos()).isGreaterThanOrEqualTo(10_000_000_000L - 1);
+  }
+
+  @Test
+  void generatorsSharingASchedule_togetherFollowExactlyTheWholeSchedule_uniformAndPoisson_rampIncluded() {
+    for (Arrivals arrivals : Arrivals.values()) {
+      Arrivals.Schedule whole = arrivals.schedule(3000, 9, 500_000_000L);
+      List<Long> expected = new ArrayList<>();
+      for (int i = 0; i < 9000; i++) {
+        expected.add(whole.nextOffsetNanos());
+      }
+      List<Long> union = new ArrayList<>();
+      for (int g = 0; g < 3; g++) {
+        Arrivals.Schedule part = arrivals.schedule(3000, 9, 500_000_000L, g, 3);
+        for (int i = 0; i < 3000; i++) {
+          union.add(part.nextOffsetNanos());
+        }
+      }
+      Collections.sort(union);
+      assertThat(union).as(arrivals.name()).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aGeneratorsPart_countsAndSkipsOnlyItsOwnCalls() {
+    Arrivals.Schedule second = Arrivals.UNIFORM.schedule(1000, 1, 0, 1, 4);
+    // Its calls are 1, 5, 9, ... of the whole: at 1, 5, 9 ... ms.
+    assertThat(second.nextOffsetNanos()).isEqualTo(1_000_000L);
+    assertThat(second.nextOffsetNanos()).isEqualTo(5_000_000L);
+    // Before 1 s: 9, 13, ..., 997 of the whole.
+    assertThat(second.remainingBefore(1_000_000_000L)).isEqualTo(248);
+    assertThat(second.skipTo(101_000_000L)).isEqualTo(23);
+    assertThat(second.nextOffsetNanos()).isEqualTo(101_000_000L);
+    assertThatThrownBy(() -> Arrivals.UNIFORM.schedule(1000, 1, 0, 4, 4)).hasMessageContaining("generator 4 of 4");
   }
 }

@@ -93,6 +93,19 @@ class CliBadInputTest {
         // a rate no process could send is refused before anything is sent or written
         bad("load --transport inprocess --rate 1e9 --duration 1s --out {tmp}/never", "1,000,000,000/s"),
         bad("load --target nohost.invalid:443 --concurrency 2 --duration 1s --out {tmp}/never", "nohost.invalid"),
+        // generators sharing one load
+        bad("load --rate 10 --start-at 2000-01-01T00:00:00Z", "is in the past"),
+        bad("load --rate 10 --start-at 2999-01-01T00:00:00Z", "more than 1h ahead"),
+        bad("load --rate 10 --start-at tomorrow", "'tomorrow' is not a UTC time"),
+        bad("load --rate 10 --start-in 2h", "--start-in must be at most 1h, was 2h"),
+        bad("load --rate 10 --start-in 10s --start-at 2999-01-01T00:00:00Z", "not both"),
+        bad("load --rate 10 --start-in 10s --warmup auto", "fixed warm-up"),
+        bad("load --rate 10 --generators 3 --generator-index 0", "--target"),
+        bad("load --rate 10 --target 127.0.0.1:1 --generators 3", "needs --generator-index"),
+        bad("load --rate 10 --target 127.0.0.1:1 --generators 3 --generator-index 3", "0..2"),
+        bad("load --rate 10 --target 127.0.0.1:1 --generator-index 1", "needs --generators"),
+        bad("load --concurrency 2 --target 127.0.0.1:1 --generators 3 --generator-index 0", "cannot be shared"),
+        bad("load --find-max --target 127.0.0.1:1 --generators 2 --generator-index 0", "--find-max"),
         // compare
         bad("compare {missing} {missing}", "missing"),
         bad("compare {empty} {empty}", "empty"),
