@@ -31,9 +31,12 @@ public final class HtmlReport {
       "h3{font-size:1em;margin:16px 0 4px}",
       ".scroll{overflow-x:auto;max-width:100%}",
       "table{border-collapse:collapse;margin:6px 0;font-size:14px;font-variant-numeric:tabular-nums}",
-      "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;vertical-align:top;white-space:nowrap}",
-      "th{background:#f4f4f4}td.t,th.t{text-align:left}",
-      "td.w{white-space:normal;min-width:16ch;max-width:60ch;overflow-wrap:anywhere}",
+      "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;vertical-align:top}",
+      // Numbers stay on one line; text (run names break at their hyphens) and headers wrap so tables fit narrow
+      // windows; a value without a break point (a long target) breaks anywhere rather than widen the page.
+      "td{white-space:nowrap}th{background:#f4f4f4}td.t,th.t{text-align:left}td.t{white-space:normal}",
+      "td.w{min-width:16ch;max-width:60ch;overflow-wrap:anywhere}",
+      "@media (max-width:1000px){table{font-size:13px}td,th{padding:2px 5px}}",
       ".side{display:flex;flex-wrap:wrap;gap:0 24px;align-items:flex-start}.side>*{max-width:100%}",
       ".note{color:#555;font-size:90%}.findings{margin:4px 0;font-size:90%}",
       ".warn{background:#fff4e0;border-left:4px solid #e08a00;padding:6px 10px;margin:8px 0}",

@@ -29,13 +29,13 @@ public final class SvgChart {
       "#e377c2", "#7f7f7f"};
   /** Width of the drawing in its own units; the page scales it to the container's width. */
   private static final int WIDTH = 1000;
-  private static final int PLOT_HEIGHT = 300;
-  private static final int FONT = 13;
+  private static final int PLOT_HEIGHT = 280;
+  private static final int FONT = 14;
   /** A generous average glyph width at {@link #FONT}, to lay out labels without measuring text. */
-  private static final double CHAR_WIDTH = 7.4;
+  private static final double CHAR_WIDTH = 8.0;
   private static final int RIGHT = 44;
   private static final int BOTTOM = 50;
-  private static final int LEGEND_ROW = 18;
+  private static final int LEGEND_ROW = 20;
 
   private final String title;
   private final String xLabel;
@@ -86,7 +86,7 @@ public final class SvgChart {
     int plotW = WIDTH - left - RIGHT;
     List<int[]> legend = legendLayout(left, plotW);
     int legendRows = legend.isEmpty() ? 0 : legend.get(legend.size() - 1)[1] + 1;
-    int top = 34 + legendRows * LEGEND_ROW + 6;
+    int top = 36 + legendRows * LEGEND_ROW + 6;
     int height = top + PLOT_HEIGHT + BOTTOM;
     Frame f = new Frame(xAxis, yAxis, left, top, plotW);
 
@@ -94,11 +94,11 @@ public final class SvgChart {
     sb.append(fmt("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
         + "style=\"display:block;width:100%%;height:auto\" role=\"img\" "
         + "aria-label=\"%s\" font-family=\"sans-serif\" font-size=\"%d\">%n", WIDTH, height, esc(title), FONT));
-    sb.append(fmt("<text x=\"%d\" y=\"20\" font-size=\"15\" font-weight=\"bold\">%s</text>%n", left, esc(title)));
+    sb.append(fmt("<text x=\"%d\" y=\"20\" font-size=\"16\" font-weight=\"bold\">%s</text>%n", left, esc(title)));
     for (int i = 0; i < yAxis.ticks().size(); i++) {
       double y = f.py(yAxis.ticks().get(i));
       sb.append(fmt("<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>"
-          + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", left, left + plotW, y, y, left - 6, y + 4,
+          + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", left, left + plotW, y, y, left - 6, y + 5,
           yAxis.labels().get(i)));
     }
     for (int i = 0; i < xAxis.ticks().size(); i++) {
@@ -123,7 +123,7 @@ public final class SvgChart {
     for (int i = 0; i < series.size(); i++) {
       Series s = series.get(i);
       int x = legend.get(i)[0];
-      int y = 40 + legend.get(i)[1] * LEGEND_ROW;
+      int y = 44 + legend.get(i)[1] * LEGEND_ROW;
       sb.append(fmt("<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2.5\"%s/>"
           + "<text x=\"%d\" y=\"%d\">%s</text>%n", x, x + 22, y - 4, y - 4, COLORS[i % COLORS.length],
           s.dashed ? " stroke-dasharray=\"6 3\"" : "", x + 28, y, esc(s.name)));
