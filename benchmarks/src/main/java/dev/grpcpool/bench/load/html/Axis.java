@@ -48,6 +48,19 @@ final class Axis {
     }
   }
 
+  /**
+   * Like {@link #fit}, but the top is strictly above the largest value, so a line at the maximum (a steady rate of
+   * exactly 300 calls/s) is not drawn on the frame where it cannot be seen.
+   */
+  static Axis fitBelowTop(SvgChart.Scale scale, double dataMin, double dataMax) {
+    Axis a = fit(scale, dataMin, dataMax);
+    if (scale == SvgChart.Scale.PERCENTILE || !(dataMax > 0) || a.max > dataMax * (1 + 1e-9)) {
+      return a;
+    }
+    return fit(scale, dataMin, scale == SvgChart.Scale.LOG ? dataMax * 1.01
+        : dataMax + (a.ticks.get(1) - a.ticks.get(0)) / 2);
+  }
+
   private static Axis linear(double dataMin, double dataMax, boolean whole) {
     if (!(dataMin <= dataMax)) {
       dataMin = 0;

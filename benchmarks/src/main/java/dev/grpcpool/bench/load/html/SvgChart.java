@@ -162,7 +162,7 @@ public final class SvgChart {
         }
       }
     }
-    return Axis.fit(yScale, lo, hi);
+    return Axis.fitBelowTop(yScale, lo, hi);
   }
 
   /** Each legend entry's x and row: entries flow left to right and wrap at the plot's width. */

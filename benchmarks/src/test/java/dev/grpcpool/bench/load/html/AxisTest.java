@@ -45,6 +45,14 @@ class AxisTest {
   }
 
   @Test
+  void valueAxis_endsAboveAMaximumThatFallsOnAStep() {
+    // A steady 300 calls/s on an axis ending at 300 would be drawn on the frame.
+    assertThat(Axis.fitBelowTop(SvgChart.Scale.WHOLE, 0, 300).max()).isGreaterThan(300).isLessThanOrEqualTo(400);
+    assertThat(Axis.fitBelowTop(SvgChart.Scale.LOG, 1, 1000).max()).isEqualTo(2000);
+    assertThat(Axis.fitBelowTop(SvgChart.Scale.WHOLE, 0, 290).max()).isEqualTo(300);
+  }
+
+  @Test
   void linearAxis_ofFractions_labelsEveryTickWithTheSameDecimals() {
     Axis a = Axis.fit(SvgChart.Scale.LINEAR, 0, 1.4);
 
