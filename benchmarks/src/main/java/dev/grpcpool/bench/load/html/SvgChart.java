@@ -81,7 +81,8 @@ public final class SvgChart {
   public String toSvg() {
     Axis xAxis = fitX();
     Axis yAxis = fitY();
-    int yLabelChars = yAxis.labels().stream().mapToInt(String::length).max().orElse(1);
+    // At least room for "10,000": charts stacked on one page then share their left edge, so seconds line up.
+    int yLabelChars = Math.max(6, yAxis.labels().stream().mapToInt(String::length).max().orElse(1));
     int left = 30 + (int) Math.ceil(yLabelChars * CHAR_WIDTH) + 8;
     int plotW = WIDTH - left - RIGHT;
     List<int[]> legend = legendLayout(left, plotW);
