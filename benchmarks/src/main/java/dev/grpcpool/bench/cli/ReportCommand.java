@@ -21,9 +21,11 @@ import picocli.CommandLine.Parameters;
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-        "Write an HTML report (latency percentile chart, per-second timeline) of load run folders.",
+        "Write an HTML report of load run folders: counts, percentiles, per-second charts with faults marked,"
+            + " the latency distribution, per-backend and per-channel tables and the configuration."
+            + " Several runs are drawn side by side, each from its own start.",
         "With --merge, adds up the interval logs of runs that drove one target at the same time"
-            + " (several generator processes or machines) into one."
+            + " (several generator processes or machines) into one; runs that never overlapped are refused."
     })
 public final class ReportCommand implements Callable<Integer> {
 
@@ -49,13 +51,24 @@ public final class ReportCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(cmd, dir + " is not a directory");
       }
     }
-    if (out != null && Files.exists(out)) {
-      throw new CommandLine.ParameterException(cmd, "--out " + out + " already exists; refusing to overwrite it");
+    if (out != null) {
+      try {
+        HtmlReport.checkNewFile(out);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cmd, "--out: " + e.getMessage());
+      }
     }
+    // Everything is read and checked before a file or folder is created, so bad input leaves nothing behind.
+    HtmlReport report = HtmlReport.of(runs, merge);
     Path file = out != null ? out : HtmlReport.defaultFile(runs);
-    List<RunData> shown = HtmlReport.write(runs, merge, file);
+    report.writeTo(file);
+    PrintWriter err = cmd.getErr();
+    for (String w : report.warnings()) {
+      err.println("report: warning: " + w);
+    }
+    err.flush();
     PrintWriter w = cmd.getOut();
-    for (RunData r : shown) {
+    for (RunData r : report.runs()) {
       w.printf("%s: %d calls in the interval log, %d sent, %d ok, %d errors%n", r.name(),
           r.correctedTotal().getTotalCount(), r.sent(), r.ok(), r.errorCount());
     }

@@ -206,8 +206,8 @@ public final class RunOutput {
   record LatencyJson(String unit, @JsonInclude(JsonInclude.Include.NON_NULL) LatencySummary corrected,
       @JsonInclude(JsonInclude.Include.NON_NULL) LatencySummary uncorrected, String note) {}
 
-  /** One backend's or channel's calls and latency. */
-  record GroupJson(String name, long sent, long ok, long failed, long unfinished, Double p50, Double p99) {}
+  /** One backend's or channel's calls and latency (milliseconds; null when none ended ok); read back by reports. */
+  public record GroupJson(String name, long sent, long ok, long failed, long unfinished, Double p50, Double p99) {}
 
   /** The run folder's files, by what they hold. */
   record FilesJson(String intervalLog, String serviceTimeIntervalLog, String percentiles,

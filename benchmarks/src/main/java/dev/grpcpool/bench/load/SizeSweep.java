@@ -224,10 +224,10 @@ public final class SizeSweep {
             + " channels (" + o.rule() + "). Rule of thumb: " + o.heuristic().channels() + ". Little's law: "
             + (o.littlesLaw() == null ? "n/a" : o.littlesLaw().channels()) + ".")
         + "</p>\n"
-        + new SvgChart("Throughput by pool size", "pool size (channels)", "calls/s", false)
-            .series("calls/s", x, rate).toSvg()
-        + new SvgChart("p99 latency by pool size", "pool size (channels)", "p99 (ms)", false)
-            .series("p99", x, p99).toSvg()
+        + new SvgChart("Throughput by pool size", "pool size (channels)", "calls/s")
+            .scales(SvgChart.Scale.WHOLE, SvgChart.Scale.LINEAR).series("calls/s", x, rate).toSvg()
+        + new SvgChart("p99 latency by pool size", "pool size (channels)", "p99 (ms)")
+            .scales(SvgChart.Scale.WHOLE, SvgChart.Scale.LINEAR).series("p99", x, p99).toSvg()
         + "</body></html>\n";
     try {
       Files.writeString(Files.createFile(dir.resolve("sizing.csv")), csv, StandardCharsets.UTF_8);

@@ -2,52 +2,145 @@ package dev.grpcpool.bench.load.html;
 
 import dev.grpcpool.bench.results.RunFolder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
 /**
- * Turns one or more load runs into one self-contained HTML page: a table of counts and percentiles, a latency
- * percentile chart (corrected and service time) and a per-second timeline (calls, errors, p50 and p99). Charts are
- * inline SVG; the page loads nothing from the network.
+ * One self-contained HTML page of one or more load runs: the runs' counts and verdicts, latency percentiles, charts
+ * of latency and calls per second (t = 0 at each run's own measured start, faults marked) and of the latency
+ * distribution, per-backend and per-channel tables, and the runs' configurations. Charts are inline SVG; latency
+ * charts are drawn on a log and on a linear axis with a switch between them in CSS, so the page needs neither
+ * script nor network.
  *
- * <p>Stateless and thread-safe.
+ * <p>{@link #of} reads and checks everything before {@link #writeTo} creates a file, so bad input leaves nothing
+ * behind. Immutable once built; thread-safe.
  */
 public final class HtmlReport {
-  private static final double[] TABLE_PERCENTILES = {50, 90, 99, 99.9, 99.99};
+  private static final String CSS = String.join("",
+      "body{font-family:system-ui,sans-serif;margin:16px 24px;color:#222}",
+      "h1{font-size:1.5em;margin:0 0 4px}h2{font-size:1.2em;margin:28px 0 6px;border-bottom:1px solid #ddd}",
+      "h3{font-size:1em;margin:16px 0 4px}",
+      ".scroll{overflow-x:auto;max-width:100%}",
+      "table{border-collapse:collapse;margin:6px 0;font-size:14px;font-variant-numeric:tabular-nums}",
+      "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;vertical-align:top}",
+      // Numbers stay on one line; text (run names break at their hyphens) and headers wrap so tables fit narrow
+      // windows; a value without a break point (a long target) breaks anywhere rather than widen the page.
+      "td{white-space:nowrap}th{background:#f4f4f4}td.t,th.t{text-align:left}td.t{white-space:normal}",
+      "td.w{min-width:16ch;max-width:60ch;overflow-wrap:anywhere}",
+      "@media (max-width:1000px){table{font-size:13px}td,th{padding:2px 5px}}",
+      ".side{display:flex;flex-wrap:wrap;gap:0 24px;align-items:flex-start}.side>*{max-width:100%}",
+      ".note{color:#555;font-size:90%}.findings{margin:4px 0;font-size:90%}",
+      ".warn{background:#fff4e0;border-left:4px solid #e08a00;padding:6px 10px;margin:8px 0}",
+      ".chart{margin:10px 0 18px}.switch{margin:6px 0;font-size:95%}",
+      "#scale-log:checked~.charts .lin,#scale-lin:checked~.charts .log{display:none}");
 
-  private HtmlReport() {}
+  private final List<RunData> runs;
+  private final List<Path> dirs;
+  private final List<String> warnings;
+
+  private HtmlReport(List<RunData> runs, List<Path> dirs, List<String> warnings) {
+    this.runs = List.copyOf(runs);
+    this.dirs = List.copyOf(dirs);
+    this.warnings = List.copyOf(warnings);
+  }
 
   /**
-   * Reads the run folders and writes the page to {@code file}, which must not exist.
+   * Reads the run folders; with {@code merge}, adds them up into one (runs that drove one target at the same time)
+   * instead of showing them side by side.
    *
-   * @param merge add the runs up as one (runs that drove one target at the same time) instead of side by side
-   * @throws IllegalArgumentException if a folder is not a load run folder or {@code file} exists
+   * @throws IllegalArgumentException in one line, if a folder is not a readable load run folder, or runs to merge
+   *     never ran at the same time
    */
-  public static List<RunData> write(List<Path> runDirs, boolean merge, Path file) {
-    if (Files.exists(file)) {
+  public static HtmlReport of(List<Path> runDirs, boolean merge) {
+    List<RunData> read = new ArrayList<>();
+    for (Path dir : runDirs) {
+      read.add(RunData.read(dir));
+    }
+    List<RunData> shown = merge ? List.of(RunData.merge(read)) : read;
+    List<String> warnings = new ArrayList<>();
+    for (RunData r : shown) {
+      if (!r.gaps().isEmpty()) {
+        warnings.add(gapWarning(r));
+      }
+    }
+    return new HtmlReport(shown, runDirs, warnings);
+  }
+
+  private static String gapWarning(RunData r) {
+    long total = r.gaps().stream().mapToLong(RunData.Gap::seconds).sum();
+    List<String> spans = new ArrayList<>();
+    for (RunData.Gap g : r.gaps()) {
+      spans.add(g.from() == g.to() ? "t = " + g.from() + " s" : "t = " + g.from() + "-" + g.to() + " s");
+    }
+    return String.format(Locale.ROOT, "%s: no run was measuring for %d s (%s); the lines are broken there and "
+        + "those seconds are in no figure", r.name(), total, String.join(", ", spans));
+  }
+
+  /** What the page shows: the runs, or the one merged run. */
+  public List<RunData> runs() {
+    return runs;
+  }
+
+  /** Problems the page warns about (gaps in a merged timeline), one line each. */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /**
+   * Checks that {@code file} could be created: it does not exist and its folder does and can be written to.
+   *
+   * @throws IllegalArgumentException naming the problem in one line
+   */
+  public static void checkNewFile(Path file) {
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       throw new IllegalArgumentException(file + " already exists; refusing to overwrite it");
     }
-    List<RunData> runs = new ArrayList<>();
-    for (Path dir : runDirs) {
-      runs.add(RunData.read(dir));
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent == null || !Files.exists(parent)) {
+      throw new IllegalArgumentException("cannot write " + file + ": folder " + parent + " does not exist");
     }
-    List<RunData> shown = merge ? List.of(RunData.merge(runs)) : runs;
-    String html = render(shown, runDirs);
+    if (!Files.isDirectory(parent)) {
+      throw new IllegalArgumentException("cannot write " + file + ": " + parent + " is not a folder");
+    }
+    if (!Files.isWritable(parent)) {
+      throw new IllegalArgumentException("cannot write " + file + ": folder " + parent + " is not writable");
+    }
+  }
+
+  /**
+   * Writes the page to {@code file}, which must not exist; a write that fails part-way leaves no file.
+   *
+   * @throws IllegalArgumentException naming the problem in one line (see {@link #checkNewFile})
+   */
+  public void writeTo(Path file) {
+    checkNewFile(file);
+    String html = render();
     try {
-      Files.writeString(Files.createFile(file), html, StandardCharsets.UTF_8);
+      Files.createFile(file);
+    } catch (FileAlreadyExistsException e) {
+      throw new IllegalArgumentException(file + " already exists; refusing to overwrite it");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
+      throw new IllegalArgumentException("cannot create " + file + ": " + e.getMessage());
     }
-    return shown;
+    try {
+      Files.writeString(file, html, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // The message below names the file; a half-written page is the lesser problem.
+      }
+      throw new IllegalArgumentException("cannot write " + file + ": " + e.getMessage());
+    }
   }
 
   /**
@@ -68,76 +161,102 @@ public final class HtmlReport {
     return RunFolder.create("report").path().resolve("report.html");
   }
 
-  static String render(List<RunData> runs, List<Path> dirs) {
+  String render() {
     StringBuilder sb = new StringBuilder();
     sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
-        .append("<title>grpcpool load report</title>\n")
-        .append("<style>body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse;"
-            + "margin:12px 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th:first-child,"
-            + "td:first-child{text-align:left}.note{color:#555;font-size:90%}</style>\n</head><body>\n")
-        .append("<h1>grpcpool load report</h1>\n<p class=\"note\">Generated ")
-        .append(Instant.now()).append(" from ");
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        .append("<title>grpcpool load report</title>\n<style>").append(CSS).append("</style>\n</head><body>\n")
+        .append("<h1>grpcpool load report</h1>\n<p class=\"note\">Generated ").append(Instant.now())
+        .append(" from ");
     for (int i = 0; i < dirs.size(); i++) {
       sb.append(i == 0 ? "" : ", ").append("<code>").append(SvgChart.esc(dirs.get(i).toString())).append("</code>");
     }
-    sb.append(". Latency in milliseconds. <em>Corrected</em>: from each call's intended start (coordinated"
-        + " omission corrected); <em>service</em>: from its actual send.</p>\n");
-    sb.append("<table><tr><th>run</th><th>sent</th><th>ok</th><th>errors</th><th>achieved calls/s</th>"
-        + "<th>view</th>");
-    for (double p : TABLE_PERCENTILES) {
-      sb.append("<th>p").append(pct(p)).append("</th>");
+    sb.append(runs.size() > 1 ? "; runs side by side, each from its own start (t = 0)" : "")
+        .append(". Latency in milliseconds: <em>corrected</em> from each call's intended start (coordinated omission"
+            + " corrected), <em>service</em> from its actual send; a closed loop has no schedule, so both are"
+            + " service time.</p>\n");
+    for (String w : warnings) {
+      sb.append("<p class=\"warn\">").append(SvgChart.esc(w)).append("</p>\n");
     }
-    sb.append("<th>max</th></tr>\n");
-    for (RunData r : runs) {
-      row(sb, r, "corrected", r.correctedTotal());
-      if (r.serviceTotal().getTotalCount() > 0) {
-        row(sb, r, "service", r.serviceTotal());
-      }
-    }
-    sb.append("</table>\n");
-
-    SvgChart percentiles = new SvgChart("Latency by percentile", "percentile", "latency (ms)", true);
-    for (RunData r : runs) {
-      addDistribution(percentiles, r.name() + " corrected", r.correctedTotal());
-      if (r.serviceTotal().getTotalCount() > 0) {
-        addDistribution(percentiles, r.name() + " service", r.serviceTotal());
-      }
-    }
-    sb.append(percentiles.toSvg());
-
-    long origin = Long.MAX_VALUE;
-    for (RunData r : runs) {
-      if (!r.corrected().isEmpty()) {
-        origin = Math.min(origin, r.corrected().firstKey());
-      }
-    }
-    SvgChart latency = new SvgChart("Latency per second (corrected)", "second", "latency (ms)", false);
-    SvgChart calls = new SvgChart("Calls completed and errors per second", "second", "calls", false);
-    for (RunData r : runs) {
-      timeline(latency, calls, r, origin);
-    }
-    sb.append(latency.toSvg()).append(calls.toSvg());
-    sb.append("<ul class=\"note\">\n");
     for (RunData r : runs) {
       for (String n : r.notes()) {
-        sb.append("<li>").append(SvgChart.esc(n)).append("</li>\n");
+        sb.append("<p class=\"warn\">").append(SvgChart.esc(n)).append("</p>\n");
       }
     }
-    sb.append("</ul>\n</body></html>\n");
+    sb.append("<h2>Runs</h2>\n");
+    ReportTables.runs(sb, runs);
+    sb.append("<h2>Latency (ms)</h2>\n");
+    ReportTables.latency(sb, runs);
+    sb.append("<h2>Over time</h2>\n");
+    // The switch is two radio buttons and a CSS rule: each latency chart is drawn on both scales and one is hidden.
+    sb.append("<input type=\"radio\" name=\"scale\" id=\"scale-log\" checked>")
+        .append("<label for=\"scale-log\" class=\"switch\"> latency on a log axis</label>&nbsp;&nbsp;")
+        .append("<input type=\"radio\" name=\"scale\" id=\"scale-lin\">")
+        .append("<label for=\"scale-lin\" class=\"switch\"> linear axis</label>\n<div class=\"charts\">\n");
+    sb.append(bothScales(perSecondLatency(SvgChart.Scale.LOG), perSecondLatency(SvgChart.Scale.LINEAR)));
+    sb.append("<div class=\"chart\">").append(perSecondCalls().toSvg()).append("</div>\n");
+    sb.append(bothScales(distribution(SvgChart.Scale.LOG), distribution(SvgChart.Scale.LINEAR)));
+    sb.append("</div>\n");
+    ReportTables.faults(sb, runs);
+    sb.append("<h2>Per backend and per channel</h2>\n");
+    ReportTables.groups(sb, runs);
+    sb.append("<h2>Configuration</h2>\n");
+    ReportTables.configuration(sb, runs);
+    sb.append("</body></html>\n");
     return sb.toString();
   }
 
-  private static void row(StringBuilder sb, RunData r, String view, Histogram h) {
-    sb.append("<tr><td>").append(SvgChart.esc(r.name())).append("</td><td>").append(r.sent()).append("</td><td>")
-        .append(r.ok()).append("</td><td>").append(r.errorCount()).append("</td><td>")
-        .append(String.format(Locale.ROOT, "%.1f", r.achievedRate())).append("</td><td>").append(view).append("</td>");
-    for (double p : TABLE_PERCENTILES) {
-      sb.append("<td>").append(ms(h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(p))).append("</td>");
-    }
-    sb.append("<td>").append(ms(h.getTotalCount() == 0 ? 0 : h.getMaxValue())).append("</td></tr>\n");
+  private static String bothScales(SvgChart log, SvgChart linear) {
+    return "<div class=\"chart log\">" + log.toSvg() + "</div>\n<div class=\"chart lin\">" + linear.toSvg()
+        + "</div>\n";
   }
 
-  private static void addDistribution(SvgChart chart, String name, Histogram h) {
+  private String label(RunData r, String what) {
+    return runs.size() > 1 ? r.name() + " " + what : what;
+  }
+
+  private SvgChart perSecondLatency(SvgChart.Scale y) {
+    SvgChart c = new SvgChart("Latency per second (corrected)", "seconds since the start of the measurement",
+        "latency (ms, " + (y == SvgChart.Scale.LOG ? "log" : "linear") + ")").scales(SvgChart.Scale.WHOLE, y);
+    for (RunData r : runs) {
+      RunData.Timeline t = r.timeline();
+      c.series(label(r, "p50"), t.second(), t.p50()).series(label(r, "p99"), t.second(), t.p99(), true);
+    }
+    return markFaults(c);
+  }
+
+  private SvgChart perSecondCalls() {
+    SvgChart c = new SvgChart("Calls ended and failed per second", "seconds since the start of the measurement",
+        "calls").scales(SvgChart.Scale.WHOLE, SvgChart.Scale.WHOLE);
+    for (RunData r : runs) {
+      RunData.Timeline t = r.timeline();
+      c.series(label(r, "calls"), t.second(), t.calls()).series(label(r, "failed"), t.second(), t.errors(), true);
+    }
+    return markFaults(c);
+  }
+
+  private SvgChart markFaults(SvgChart c) {
+    for (RunData r : runs) {
+      for (RunData.Event e : r.faults()) {
+        c.marker(e.second(), runs.size() > 1 && r.sources().size() == 1 ? r.name() + " " + e.label() : e.label());
+      }
+    }
+    return c;
+  }
+
+  private SvgChart distribution(SvgChart.Scale y) {
+    SvgChart c = new SvgChart("Latency by percentile (every call of the measurement)", "percentile",
+        "latency (ms, " + (y == SvgChart.Scale.LOG ? "log" : "linear") + ")").scales(SvgChart.Scale.PERCENTILE, y);
+    for (RunData r : runs) {
+      addDistribution(c, label(r, "corrected"), r.correctedTotal(), false);
+      if (r.serviceTotal().getTotalCount() > 0) {
+        addDistribution(c, label(r, "service"), r.serviceTotal(), true);
+      }
+    }
+    return c;
+  }
+
+  private static void addDistribution(SvgChart chart, String name, Histogram h, boolean dashed) {
     if (h.getTotalCount() == 0) {
       return;
     }
@@ -154,35 +273,6 @@ public final class HtmlReport {
       x[i] = points.get(i)[0];
       y[i] = points.get(i)[1];
     }
-    chart.series(name, x, y);
-  }
-
-  private static void timeline(SvgChart latency, SvgChart calls, RunData r, long origin) {
-    int n = r.corrected().size();
-    double[] x = new double[n];
-    double[] p50 = new double[n];
-    double[] p99 = new double[n];
-    double[] count = new double[n];
-    double[] errors = new double[n];
-    int i = 0;
-    for (Map.Entry<Long, Histogram> e : r.corrected().entrySet()) {
-      Histogram h = e.getValue();
-      x[i] = e.getKey() - origin;
-      p50[i] = h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(50) / 1000.0;
-      p99[i] = h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99) / 1000.0;
-      count[i] = h.getTotalCount();
-      errors[i] = r.errors().getOrDefault(e.getKey(), 0L);
-      i++;
-    }
-    latency.series(r.name() + " p50", x, p50).series(r.name() + " p99", x, p99);
-    calls.series(r.name() + " calls", x, count).series(r.name() + " errors", x, errors);
-  }
-
-  private static String ms(long micros) {
-    return String.format(Locale.ROOT, "%.3f", micros / 1000.0);
-  }
-
-  private static String pct(double p) {
-    return p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p);
+    chart.series(name, x, y, dashed);
   }
 }

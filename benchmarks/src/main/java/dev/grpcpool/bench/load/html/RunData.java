@@ -1,15 +1,17 @@
 package dev.grpcpool.bench.load.html;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grpcpool.bench.load.FaultInjector;
 import dev.grpcpool.bench.load.RunOutput;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,79 +21,71 @@ import org.HdrHistogram.HistogramLogReader;
 
 /**
  * What a report shows of one load run, or of several merged: the latency histograms per second keyed by wall-clock
- * second (corrected and service time), their totals, errors per second, and the counts of the summary.
+ * second (corrected and service time), their totals, errors per second, the runs' summaries, and the start of the
+ * measurement, which is t = 0 of the run's timeline (so runs side by side line up at their own starts).
  *
  * <p>{@link #merge} adds up runs that drove one target at the same time: histograms and counts of the same
- * wall-clock second are summed. Not thread-safe; built once and read.
+ * wall-clock second are summed. It refuses runs that never ran at the same time and records the seconds in which
+ * none of them was measuring ({@link #gaps}). Not thread-safe; built once and read.
  */
 public final class RunData {
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
   private final String name;
+  private final List<RunSummary> sources = new ArrayList<>();
   private final TreeMap<Long, Histogram> corrected = new TreeMap<>();
   private final TreeMap<Long, Histogram> service = new TreeMap<>();
   private final TreeMap<Long, Long> errors = new TreeMap<>();
   private final Histogram correctedTotal = new Histogram(3);
   private final Histogram serviceTotal = new Histogram(3);
-  private long sent;
-  private long ok;
-  private long errorCount;
-  private double achievedRate;
   private final List<String> notes = new ArrayList<>();
+  private final List<Gap> gaps = new ArrayList<>();
+  private long startMillis = Long.MAX_VALUE;
 
   private RunData(String name) {
     this.name = name;
   }
 
   /**
-   * Reads a run folder written by {@code grpcpool load}.
+   * Reads a run folder written by {@code grpcpool load}: {@code summary.json} and {@code latency.hlog} are needed,
+   * {@code service-time.hlog} and {@code timeline.csv} are read when present.
    *
-   * @throws IllegalArgumentException if the folder has no readable {@code latency.hlog}
+   * @throws IllegalArgumentException in one line naming the folder or file, if a needed file is missing or cannot
+   *     be read (truncated, not what a load run writes)
    */
   public static RunData read(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException(dir + " is not a run folder (not a directory)");
     }
-    RunData d = new RunData(dir.getFileName() == null ? dir.toString() : dir.getFileName().toString());
-    readLog(dir.resolve(RunOutput.LATENCY_HLOG), d.corrected, d.correctedTotal, true);
+    for (String needed : List.of(RunOutput.LATENCY_HLOG, RunOutput.SUMMARY)) {
+      if (!Files.isRegularFile(dir.resolve(needed))) {
+        throw new IllegalArgumentException(dir + " is not a load run folder: no " + needed);
+      }
+    }
+    String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
+    RunData d = new RunData(name);
+    RunSummary summary = RunSummary.read(name, dir.resolve(RunOutput.SUMMARY));
+    d.sources.add(summary);
+    d.startMillis = summary.start().toEpochMilli();
+    readLog(dir.resolve(RunOutput.LATENCY_HLOG), d.corrected, d.correctedTotal);
+    if (d.corrected.isEmpty()) {
+      throw new IllegalArgumentException(dir.resolve(RunOutput.LATENCY_HLOG) + " holds no interval (truncated?)");
+    }
     Path serviceLog = dir.resolve(RunOutput.SERVICE_HLOG);
     if (Files.exists(serviceLog)) {
-      readLog(serviceLog, d.service, d.serviceTotal, false);
+      readLog(serviceLog, d.service, d.serviceTotal);
     }
-    Path summary = dir.resolve(RunOutput.SUMMARY);
-    long startEpochMillis = d.corrected.isEmpty() ? 0 : d.corrected.firstKey() * 1000;
-    if (Files.exists(summary)) {
-      try {
-        JsonNode s = new ObjectMapper().readTree(summary.toFile());
-        d.sent = s.path("sent").asLong();
-        d.ok = s.path("ok").asLong();
-        // "failed" since the counts were made to add up; "errors" in earlier runs.
-        d.errorCount = s.has("failed") ? s.path("failed").asLong() : s.path("errors").asLong();
-        d.achievedRate = s.path("achievedRate").asDouble();
-        if (s.path("interrupted").asBoolean()) {
-          d.notes.add(d.name + " was interrupted: partial results");
-        }
-        String mode = s.path("mode").asText();
-        d.notes.add(d.name + ": " + mode + ", " + s.at("/configuration/target").asText());
-      } catch (IOException e) {
-        // Jackson's full message adds a second line with the source location; the CLI promises one line.
-        String why = e instanceof JsonProcessingException
-            ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage();
-        throw new IllegalArgumentException("cannot read " + summary + ": " + why);
-      }
-    } else {
-      d.sent = d.correctedTotal.getTotalCount();
-      d.notes.add(d.name + " has no summary.json: counts are from the interval log");
+    if (summary.interrupted()) {
+      d.notes.add(name + " was interrupted: partial results");
     }
     Path timeline = dir.resolve(RunOutput.TIMELINE);
-    if (Files.exists(timeline) && !d.corrected.isEmpty()) {
+    if (Files.exists(timeline)) {
       readErrors(timeline, d.corrected.firstKey(), d.errors);
     }
     return d;
   }
 
-  private static void readLog(Path file, Map<Long, Histogram> bySecond, Histogram total, boolean required) {
-    if (!Files.exists(file)) {
-      throw new IllegalArgumentException(file.getParent() + " is not a load run folder: no " + file.getFileName());
-    }
+  private static void readLog(Path file, Map<Long, Histogram> bySecond, Histogram total) {
     try {
       HistogramLogReader reader = new HistogramLogReader(file.toFile());
       for (EncodableHistogram e = reader.nextIntervalHistogram(); e != null; e = reader.nextIntervalHistogram()) {
@@ -99,11 +93,7 @@ public final class RunData {
           continue;
         }
         Histogram h = (Histogram) e;
-        long second = Math.floorDiv(h.getStartTimeStamp() + 500, 1000);
-        bySecond.merge(second, h, (a, b) -> {
-          a.add(b);
-          return a;
-        });
+        bySecond.merge(second(h.getStartTimeStamp()), h, RunData::sum);
         total.add(h);
       }
     } catch (FileNotFoundException e) {
@@ -113,13 +103,28 @@ public final class RunData {
     }
   }
 
+  /** The wall-clock second an interval starting at {@code epochMillis} is filed under. */
+  private static long second(long epochMillis) {
+    return Math.floorDiv(epochMillis + 500, 1000);
+  }
+
+  /** Failed calls per second of completion, the view the interval logs hold (older files: by intended start). */
   private static void readErrors(Path timeline, long firstSecond, Map<Long, Long> errors) {
     try {
       List<String> lines = Files.readAllLines(timeline, StandardCharsets.UTF_8);
+      if (lines.isEmpty()) {
+        return;
+      }
+      List<String> header = Arrays.asList(lines.get(0).split(",", -1));
+      int column = header.indexOf("completed_failed") >= 0 ? header.indexOf("completed_failed")
+          : header.indexOf("failed");
+      if (column < 0) {
+        return;
+      }
       for (String line : lines.subList(1, lines.size())) {
-        String[] f = line.split(",");
-        if (f.length >= 4) {
-          errors.merge(firstSecond + Long.parseLong(f[0]), Long.parseLong(f[3]), Long::sum);
+        String[] f = line.split(",", -1);
+        if (f.length > column && !f[column].isEmpty()) {
+          errors.merge(firstSecond + Long.parseLong(f[0]), Long.parseLong(f[column]), Long::sum);
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -127,8 +132,28 @@ public final class RunData {
     }
   }
 
-  /** Adds up runs that drove one target at the same time, second by wall-clock second. */
+  /**
+   * Adds up runs that drove one target at the same time, second by wall-clock second.
+   *
+   * @throws IllegalArgumentException if a run's measurement overlapped none of the others' (adding up runs that
+   *     followed each other would draw one run across a gap and double no load)
+   */
   public static RunData merge(List<RunData> runs) {
+    if (runs.size() > 1) {
+      for (RunData r : runs) {
+        boolean overlaps = runs.stream().anyMatch(o -> o != r
+            && Math.max(o.firstSecond(), r.firstSecond()) <= Math.min(o.lastSecond(), r.lastSecond()));
+        if (!overlaps) {
+          List<String> windows = new ArrayList<>();
+          for (RunData o : runs) {
+            windows.add(o.name + " " + clock(o.firstSecond()) + "-" + clock(o.lastSecond() + 1));
+          }
+          throw new IllegalArgumentException("--merge adds up runs measured at the same time, but " + r.name
+              + " overlapped no other run (UTC: " + String.join(", ", windows) + "); leave out --merge to show "
+              + "them side by side");
+        }
+      }
+    }
     RunData m = new RunData("merged (" + runs.size() + " runs)");
     for (RunData r : runs) {
       r.corrected.forEach((s, h) -> m.corrected.merge(s, h.copy(), RunData::sum));
@@ -136,14 +161,25 @@ public final class RunData {
       r.errors.forEach((s, n) -> m.errors.merge(s, n, Long::sum));
       m.correctedTotal.add(r.correctedTotal);
       m.serviceTotal.add(r.serviceTotal);
-      m.sent += r.sent;
-      m.ok += r.ok;
-      m.errorCount += r.errorCount;
-      // Runs side by side add their rates; a merge is meant for runs that overlapped in time.
-      m.achievedRate += r.achievedRate;
+      m.sources.addAll(r.sources);
+      m.startMillis = Math.min(m.startMillis, r.startMillis);
       m.notes.addAll(r.notes);
     }
+    long gapFrom = -1;
+    for (long s = m.firstSecond(); s <= m.lastSecond() + 1; s++) {
+      boolean missing = s <= m.lastSecond() && !m.corrected.containsKey(s);
+      if (missing && gapFrom < 0) {
+        gapFrom = s;
+      } else if (!missing && gapFrom >= 0) {
+        m.gaps.add(new Gap(gapFrom - m.startSecond(), s - 1 - m.startSecond()));
+        gapFrom = -1;
+      }
+    }
     return m;
+  }
+
+  private static String clock(long epochSecond) {
+    return CLOCK.format(Instant.ofEpochSecond(epochSecond));
   }
 
   private static Histogram sum(Histogram a, Histogram b) {
@@ -151,8 +187,65 @@ public final class RunData {
     return a;
   }
 
+  /**
+   * The per-second series, one entry per second from t = 0 (the start of the measurement) to the last second
+   * measured; NaN where there is no value (a second nobody measured, or latency of a second with no call).
+   */
+  public Timeline timeline() {
+    long first = startSecond();
+    int n = (int) (lastSecond() - first + 1);
+    Timeline t = new Timeline(new double[n], new double[n], new double[n], new double[n], new double[n]);
+    for (int i = 0; i < n; i++) {
+      Histogram h = corrected.get(first + i);
+      t.second()[i] = i;
+      boolean any = h != null && h.getTotalCount() > 0;
+      t.calls()[i] = h == null ? Double.NaN : h.getTotalCount();
+      t.errors()[i] = h == null ? Double.NaN : errors.getOrDefault(first + i, 0L);
+      t.p50()[i] = any ? h.getValueAtPercentile(50) / 1000.0 : Double.NaN;
+      t.p99()[i] = any ? h.getValueAtPercentile(99) / 1000.0 : Double.NaN;
+    }
+    return t;
+  }
+
+  /** Applied faults, at their seconds from t = 0; labelled with the run's name when runs were merged. */
+  public List<Event> faults() {
+    List<Event> out = new ArrayList<>();
+    for (RunSummary s : sources) {
+      for (FaultInjector.AppliedFault f : s.faults()) {
+        double at = (s.start().toEpochMilli() + f.appliedMillis() - startMillis) / 1000.0;
+        String label = (sources.size() > 1 ? s.name() + " " : "") + f.fault()
+            + (f.error() == null ? "" : " (failed)");
+        out.add(new Event(at, label));
+      }
+    }
+    return out;
+  }
+
+  /** The wall-clock second of t = 0. */
+  public long startSecond() {
+    return second(startMillis);
+  }
+
+  private long firstSecond() {
+    return corrected.firstKey();
+  }
+
+  private long lastSecond() {
+    return corrected.lastKey();
+  }
+
   public String name() {
     return name;
+  }
+
+  /** The summaries of the runs shown: one, or each merged run's. */
+  public List<RunSummary> sources() {
+    return sources;
+  }
+
+  /** Seconds inside a merged timeline in which no run was measuring; empty for one run. */
+  public List<Gap> gaps() {
+    return gaps;
   }
 
   /** Corrected latency (microseconds) per wall-clock second (epoch seconds). */
@@ -165,10 +258,6 @@ public final class RunData {
     return service;
   }
 
-  public TreeMap<Long, Long> errors() {
-    return errors;
-  }
-
   public Histogram correctedTotal() {
     return correctedTotal;
   }
@@ -178,22 +267,49 @@ public final class RunData {
   }
 
   public long sent() {
-    return sent;
+    return sources.stream().mapToLong(RunSummary::sent).sum();
   }
 
   public long ok() {
-    return ok;
+    return sources.stream().mapToLong(RunSummary::ok).sum();
   }
 
   public long errorCount() {
-    return errorCount;
+    return sources.stream().mapToLong(RunSummary::failed).sum();
   }
 
+  /** Ok calls per second; merged runs ran at the same time, so their rates add up. */
   public double achievedRate() {
-    return achievedRate;
+    return sources.stream().mapToDouble(RunSummary::achievedRate).sum();
   }
 
   public List<String> notes() {
     return notes;
   }
+
+  /**
+   * Per-second series from t = 0; the arrays belong to the caller.
+   *
+   * @param second seconds from the start of the measurement (0, 1, 2 ...)
+   * @param calls calls that ended in that second
+   * @param errors calls that failed in that second
+   * @param p50 corrected p50 in milliseconds
+   * @param p99 corrected p99 in milliseconds
+   */
+  public record Timeline(double[] second, double[] calls, double[] errors, double[] p50, double[] p99) {}
+
+  /**
+   * Seconds (from t = 0, both included) in which a merged timeline has no data.
+   *
+   * @param from first second without data
+   * @param to last second without data
+   */
+  public record Gap(long from, long to) {
+    public long seconds() {
+      return to - from + 1;
+    }
+  }
+
+  /** Something that happened during a run (a fault) at {@code second} from t = 0. */
+  public record Event(double second, String label) {}
 }

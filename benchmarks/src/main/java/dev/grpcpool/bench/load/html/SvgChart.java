@@ -3,170 +3,265 @@ package dev.grpcpool.bench.load.html;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.DoubleFunction;
 
 /**
- * A small line chart rendered as inline SVG, so a report opens offline with no script: axes with ticks, one
- * polyline per series, a legend. The x axis is linear or "percentile" (log scale of {@code 1 / (1 - p)}, the
- * usual way to show a latency distribution's tail).
+ * A line chart rendered as inline SVG, so a report opens offline with no script: axes fitted to the data with
+ * readable ticks ({@link Axis}), one line per series (broken where a value is missing), vertical markers for events
+ * such as faults, and a legend above the plot. The SVG has a {@code viewBox} and no fixed size: it fills the width
+ * of its container.
  *
  * <p>Not thread-safe; build, then call {@link #toSvg}.
  */
 public final class SvgChart {
+  /** How an axis maps values. */
+  public enum Scale {
+    /** Linear, ticks at 1, 2 or 5 times a power of ten. */
+    LINEAR,
+    /** Linear for whole quantities (seconds, channels, calls): no tick between two whole numbers. */
+    WHOLE,
+    /** Logarithmic, for values that span decades (latency with a slow tail). */
+    LOG,
+    /** x in percentiles [0, 100), drawn as log10(1 / (1 - p)) so the tail gets room: 90, 99, 99.9 ... */
+    PERCENTILE
+  }
+
   private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
       "#e377c2", "#7f7f7f"};
-  private static final int WIDTH = 860;
-  private static final int HEIGHT = 360;
-  private static final int LEFT = 70;
-  private static final int RIGHT = 20;
-  private static final int TOP = 30;
+  /** Width of the drawing in its own units; the page scales it to the container's width. */
+  private static final int WIDTH = 1000;
+  private static final int PLOT_HEIGHT = 280;
+  private static final int FONT = 14;
+  /** A generous average glyph width at {@link #FONT}, to lay out labels without measuring text. */
+  private static final double CHAR_WIDTH = 8.0;
+  private static final int RIGHT = 44;
   private static final int BOTTOM = 50;
+  private static final int LEGEND_ROW = 20;
 
   private final String title;
   private final String xLabel;
   private final String yLabel;
-  private final boolean percentileAxis;
+  private Scale xScale = Scale.LINEAR;
+  private Scale yScale = Scale.LINEAR;
   private final List<Series> series = new ArrayList<>();
+  private final List<Marker> markers = new ArrayList<>();
 
-  public SvgChart(String title, String xLabel, String yLabel, boolean percentileAxis) {
+  public SvgChart(String title, String xLabel, String yLabel) {
     this.title = title;
     this.xLabel = xLabel;
     this.yLabel = yLabel;
-    this.percentileAxis = percentileAxis;
   }
 
-  /** Adds a series; for a percentile axis, x values are percentiles in [0, 100). */
-  public SvgChart series(String name, double[] x, double[] y) {
-    series.add(new Series(name, x, y));
+  /** Sets how the axes map values; both are {@link Scale#LINEAR} unless set. */
+  public SvgChart scales(Scale x, Scale y) {
+    this.xScale = x;
+    this.yScale = y;
     return this;
   }
 
-  private double xValue(double x) {
-    // Percentile p maps to log10(1 / (1 - p/100)): 0 -> 0, 90 -> 1, 99 -> 2, 99.9 -> 3 ...
-    return percentileAxis ? Math.log10(1.0 / (1.0 - Math.min(x, 99.9999) / 100.0)) : x;
+  /** Adds a solid series; a NaN in {@code y} (no value) breaks the line there. */
+  public SvgChart series(String name, double[] x, double[] y) {
+    return series(name, x, y, false);
+  }
+
+  /** Adds a series, dashed to tell it from a solid one of the same kind (p99 beside p50). */
+  public SvgChart series(String name, double[] x, double[] y, boolean dashed) {
+    if (x.length != y.length) {
+      throw new IllegalArgumentException("series " + name + ": " + x.length + " x values, " + y.length + " y");
+    }
+    series.add(new Series(name, x.clone(), y.clone(), dashed));
+    return this;
+  }
+
+  /** Adds a vertical line at {@code x} with a short label (an event such as a fault). */
+  public SvgChart marker(double x, String label) {
+    markers.add(new Marker(x, label));
+    return this;
   }
 
   public String toSvg() {
-    double minX = Double.MAX_VALUE;
-    double maxX = -Double.MAX_VALUE;
-    double maxY = 0;
-    for (Series s : series) {
-      for (int i = 0; i < s.x.length; i++) {
-        minX = Math.min(minX, xValue(s.x[i]));
-        maxX = Math.max(maxX, xValue(s.x[i]));
-        maxY = Math.max(maxY, s.y[i]);
-      }
-    }
-    if (minX > maxX) {
-      minX = 0;
-      maxX = 1;
-    }
-    if (maxX == minX) {
-      maxX = minX + 1;
-    }
-    if (percentileAxis) {
-      minX = 0;
-      maxX = Math.max(1, Math.ceil(maxX));
-    }
-    maxY = niceCeiling(maxY);
-    double x0 = minX;
-    double xSpan = maxX - minX;
-    double yMax = maxY;
-    int plotW = WIDTH - LEFT - RIGHT;
-    int plotH = HEIGHT - TOP - BOTTOM;
-    DoubleFunction<Double> px = v -> LEFT + (v - x0) / xSpan * plotW;
-    DoubleFunction<Double> py = v -> TOP + plotH - v / yMax * plotH;
+    Axis xAxis = fitX();
+    Axis yAxis = fitY();
+    // At least room for "10,000": charts stacked on one page then share their left edge, so seconds line up.
+    int yLabelChars = Math.max(6, yAxis.labels().stream().mapToInt(String::length).max().orElse(1));
+    int left = 30 + (int) Math.ceil(yLabelChars * CHAR_WIDTH) + 8;
+    int plotW = WIDTH - left - RIGHT;
+    List<int[]> legend = legendLayout(left, plotW);
+    int legendRows = legend.isEmpty() ? 0 : legend.get(legend.size() - 1)[1] + 1;
+    int top = 36 + legendRows * LEGEND_ROW + 6;
+    int height = top + PLOT_HEIGHT + BOTTOM;
+    Frame f = new Frame(xAxis, yAxis, left, top, plotW);
 
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-        + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
-    sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
-        LEFT, esc(title)));
-    sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
-        + "stroke=\"#999\"/>%n", LEFT, TOP, plotW, plotH));
-    for (int i = 0; i <= 5; i++) {
-      double v = yMax * i / 5;
-      double y = py.apply(v);
-      sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
-          + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT, LEFT + plotW, y, y, LEFT - 6,
-          y + 4, num(v)));
+    sb.append(fmt("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+        + "style=\"display:block;width:100%%;height:auto\" role=\"img\" "
+        + "aria-label=\"%s\" font-family=\"sans-serif\" font-size=\"%d\">%n", WIDTH, height, esc(title), FONT));
+    sb.append(fmt("<text x=\"%d\" y=\"20\" font-size=\"16\" font-weight=\"bold\">%s</text>%n", left, esc(title)));
+    for (int i = 0; i < yAxis.ticks().size(); i++) {
+      double y = f.py(yAxis.ticks().get(i));
+      sb.append(fmt("<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>"
+          + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", left, left + plotW, y, y, left - 6, y + 5,
+          yAxis.labels().get(i)));
     }
-    if (percentileAxis) {
-      for (int d = 0; d <= (int) maxX; d++) {
-        double x = px.apply(d);
-        String label = d == 0 ? "0%" : trimPercent(100 - 100 / Math.pow(10, d)) + "%";
-        sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#eee\"/>"
-            + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", x, x, TOP, TOP + plotH, x,
-            TOP + plotH + 16, label));
-      }
-    } else {
-      for (int i = 0; i <= 6; i++) {
-        double v = minX + xSpan * i / 6;
-        double x = px.apply(v);
-        sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", x,
-            TOP + plotH + 16, num(v)));
-      }
+    for (int i = 0; i < xAxis.ticks().size(); i++) {
+      double x = f.px(xAxis.ticks().get(i));
+      sb.append(fmt("<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#f0f0f0\"/>"
+          + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", x, x, top, top + PLOT_HEIGHT, x,
+          top + PLOT_HEIGHT + 18, xAxis.labels().get(i)));
     }
-    sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-        LEFT + plotW / 2, HEIGHT - 10, esc(xLabel)));
-    sb.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" "
-        + "transform=\"rotate(-90 14 %d)\">%s</text>%n", TOP + plotH / 2, TOP + plotH / 2, esc(yLabel)));
+    sb.append(fmt("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>%n", left, top,
+        plotW, PLOT_HEIGHT));
+    sb.append(fmt("<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", left + plotW / 2,
+        top + PLOT_HEIGHT + 40, esc(xLabel)));
+    int midY = top + PLOT_HEIGHT / 2;
+    sb.append(fmt("<text x=\"16\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 16 %d)\">%s</text>%n", midY,
+        midY, esc(yLabel)));
+    for (int i = 0; i < series.size(); i++) {
+      drawSeries(sb, series.get(i), COLORS[i % COLORS.length], f);
+    }
+    for (int i = 0; i < markers.size(); i++) {
+      drawMarker(sb, markers.get(i), i, f);
+    }
     for (int i = 0; i < series.size(); i++) {
       Series s = series.get(i);
-      String color = COLORS[i % COLORS.length];
-      StringBuilder points = new StringBuilder();
-      for (int k = 0; k < s.x.length; k++) {
-        points.append(String.format(Locale.ROOT, "%.1f,%.1f ", px.apply(xValue(s.x[k])), py.apply(s.y[k])));
-      }
-      sb.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.8\" "
-          + "points=\"%s\"><title>%s</title></polyline>%n", color, points.toString().trim(), esc(s.name)));
-      int ly = TOP + 14 + i * 16;
-      sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/>"
-          + "<text x=\"%d\" y=\"%d\">%s</text>%n", LEFT + 10, ly - 4, color, LEFT + 28, ly, esc(s.name)));
+      int x = legend.get(i)[0];
+      int y = 44 + legend.get(i)[1] * LEGEND_ROW;
+      sb.append(fmt("<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2.5\"%s/>"
+          + "<text x=\"%d\" y=\"%d\">%s</text>%n", x, x + 22, y - 4, y - 4, COLORS[i % COLORS.length],
+          s.dashed ? " stroke-dasharray=\"6 3\"" : "", x + 28, y, esc(s.name)));
     }
     sb.append("</svg>\n");
     return sb.toString();
   }
 
-  /** 1, 2 or 5 times a power of ten, at least {@code v}. */
-  static double niceCeiling(double v) {
-    if (v <= 0) {
-      return 1;
-    }
-    double p = Math.pow(10, Math.floor(Math.log10(v)));
-    for (double m : new double[] {1, 2, 5, 10}) {
-      if (m * p >= v) {
-        return m * p;
+  private Axis fitX() {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Series s : series) {
+      for (int i = 0; i < s.x.length; i++) {
+        if (!Double.isNaN(s.y[i]) && !Double.isNaN(s.x[i])) {
+          lo = Math.min(lo, s.x[i]);
+          hi = Math.max(hi, s.x[i]);
+        }
       }
     }
-    return 10 * p;
-  }
-
-  private static String num(double v) {
-    if (v == Math.rint(v) && Math.abs(v) < 1e9) {
-      return Long.toString((long) v);
+    for (Marker m : markers) {
+      lo = Math.min(lo, m.x);
+      hi = Math.max(hi, m.x);
     }
-    return String.format(Locale.ROOT, Math.abs(v) < 10 ? "%.2f" : "%.1f", v);
+    return Axis.fit(xScale, lo, hi);
   }
 
-  private static String trimPercent(double p) {
-    String s = String.format(Locale.ROOT, "%.6f", p);
-    return s.replaceAll("0+$", "").replaceAll("\\.$", "");
+  private Axis fitY() {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Series s : series) {
+      for (double v : s.y) {
+        // A log axis cannot show 0 (a second without calls); such points break the line instead.
+        if (!Double.isNaN(v) && (yScale != Scale.LOG || v > 0)) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+      }
+    }
+    return Axis.fitBelowTop(yScale, lo, hi);
+  }
+
+  /** Each legend entry's x and row: entries flow left to right and wrap at the plot's width. */
+  private List<int[]> legendLayout(int left, int plotW) {
+    List<int[]> out = new ArrayList<>();
+    int x = left;
+    int row = 0;
+    for (Series s : series) {
+      int w = 28 + (int) Math.ceil(s.name.length() * CHAR_WIDTH) + 18;
+      if (x > left && x + w > left + plotW) {
+        x = left;
+        row++;
+      }
+      out.add(new int[] {x, row});
+      x += w;
+    }
+    return out;
+  }
+
+  private static void drawSeries(StringBuilder sb, Series s, String color, Frame f) {
+    StringBuilder d = new StringBuilder();
+    List<double[]> lone = new ArrayList<>();
+    int run = 0;
+    double[] last = null;
+    for (int k = 0; k < s.x.length; k++) {
+      double x = f.px(s.x[k]);
+      double y = f.py(s.y[k]);
+      if (Double.isNaN(x) || Double.isNaN(y)) {
+        if (run == 1) {
+          lone.add(last);
+        }
+        run = 0;
+        continue;
+      }
+      d.append(run == 0 ? "M" : "L").append(fmt("%.1f,%.1f ", x, y));
+      last = new double[] {x, y};
+      run++;
+    }
+    if (run == 1) {
+      lone.add(last);
+    }
+    sb.append(fmt("<path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" stroke-linejoin=\"round\"%s d=\"%s\">"
+        + "<title>%s</title></path>%n", color, s.dashed ? " stroke-dasharray=\"6 3\"" : "", d.toString().trim(),
+        esc(s.name)));
+    // A value between two gaps has no line to show it: a dot does.
+    for (double[] p : lone) {
+      sb.append(fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", p[0], p[1], color));
+    }
+  }
+
+  private static void drawMarker(StringBuilder sb, Marker m, int index, Frame f) {
+    double x = f.px(m.x);
+    if (Double.isNaN(x)) {
+      return;
+    }
+    // Labels of nearby events would overlap on one line: three staggered rows keep them apart.
+    int y = f.top + 14 + (index % 3) * 16;
+    boolean nearRightEdge = x > f.left + f.plotW * 0.8;
+    sb.append(fmt("<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#444\" stroke-dasharray=\"4 3\"/>"
+        + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\" fill=\"#333\" stroke=\"#fff\" stroke-width=\"4\" "
+        + "paint-order=\"stroke\">%s</text>%n", x, x, f.top, f.top + PLOT_HEIGHT, nearRightEdge ? x - 4 : x + 4, y,
+        nearRightEdge ? "end" : "start", esc(m.label)));
+  }
+
+  private static String fmt(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
   }
 
   public static String esc(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 
-  private static final class Series {
-    final String name;
-    final double[] x;
-    final double[] y;
+  /** Where the plot area is and how values map into it. */
+  private static final class Frame {
+    final Axis x;
+    final Axis y;
+    final int left;
+    final int top;
+    final int plotW;
 
-    Series(String name, double[] x, double[] y) {
-      this.name = name;
+    Frame(Axis x, Axis y, int left, int top, int plotW) {
       this.x = x;
       this.y = y;
+      this.left = left;
+      this.top = top;
+      this.plotW = plotW;
+    }
+
+    double px(double v) {
+      return left + x.position(v) * plotW;
+    }
+
+    double py(double v) {
+      return top + PLOT_HEIGHT - y.position(v) * PLOT_HEIGHT;
     }
   }
+
+  private record Series(String name, double[] x, double[] y, boolean dashed) {}
+
+  private record Marker(double x, String label) {}
 }

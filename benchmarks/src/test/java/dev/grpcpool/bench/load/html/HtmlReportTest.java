@@ -1,6 +1,7 @@
 package dev.grpcpool.bench.load.html;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.grpcpool.bench.load.Channels;
 import dev.grpcpool.bench.load.LoadGenerator;
@@ -12,13 +13,20 @@ import dev.grpcpool.core.PickStrategy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Tests for {@link HtmlReport} and {@link RunData}: merged runs add up, the page is self-contained. */
+/**
+ * Tests for {@link HtmlReport} and {@link RunData}: merged runs add up and must have overlapped, gaps break the lines,
+ * runs side by side start at their own t = 0, the page shows configuration, backends and faults, and is
+ * self-contained.
+ */
 class HtmlReportTest {
   @TempDir
   Path tmp;
@@ -48,7 +56,9 @@ class HtmlReportTest {
       Path db = write(rb, "b");
       Path page = tmp.resolve("merged.html");
 
-      List<RunData> shown = HtmlReport.write(List.of(da, db), true, page);
+      HtmlReport report = HtmlReport.of(List.of(da, db), true);
+      report.writeTo(page);
+      List<RunData> shown = report.runs();
 
       assertThat(shown).hasSize(1);
       RunData merged = shown.get(0);
@@ -77,11 +87,98 @@ class HtmlReportTest {
       Path d1 = write(r, "one");
       Path d2 = write(r, "two");
 
-      List<RunData> shown = HtmlReport.write(List.of(d1, d2), false, tmp.resolve("side.html"));
+      List<RunData> shown = HtmlReport.of(List.of(d1, d2), false).runs();
 
       assertThat(shown).extracting(RunData::name).containsExactly("one", "two");
       assertThat(shown.get(0).correctedTotal().getTotalCount()).isEqualTo(r.corrected().getTotalCount());
     }
+  }
+
+  // ---------------------------------------------------------------- runs placed on the clock
+
+  private static final Instant T0 = Instant.parse("2026-11-30T12:00:00Z");
+
+  @Test
+  void runsSideBySide_eachStartAtTheirOwnZero() {
+    Path a = SyntheticRun.startingAt(T0).seconds(10).writeTo(tmp.resolve("a"));
+    Path b = SyntheticRun.startingAt(T0.plusSeconds(30)).seconds(10).writeTo(tmp.resolve("b"));
+
+    List<RunData> shown = HtmlReport.of(List.of(a, b), false).runs();
+
+    for (RunData r : shown) {
+      RunData.Timeline t = r.timeline();
+      assertThat(t.second()).as(r.name()).hasSize(10);
+      assertThat(t.second()[0]).as(r.name()).isZero();
+      assertThat(t.second()[9]).as(r.name()).isEqualTo(9);
+    }
+  }
+
+  @Test
+  void runsSideBySide_shareOneTimeAxisFromZero() {
+    Path a = SyntheticRun.startingAt(T0).seconds(10).writeTo(tmp.resolve("a"));
+    Path b = SyntheticRun.startingAt(T0.plusSeconds(30)).seconds(10).writeTo(tmp.resolve("b"));
+
+    String html = HtmlReport.of(List.of(a, b), false).render();
+
+    // The x axis of the per-second charts ends at 9 (or 10), not at 39 as on a shared wall clock.
+    assertThat(html).contains("a p50", "b p50").doesNotContain(">39</text>", ">30</text>");
+  }
+
+  @Test
+  void merge_refusesRunsThatNeverRanAtTheSameTime() {
+    Path a = SyntheticRun.startingAt(T0).seconds(10).writeTo(tmp.resolve("a"));
+    Path b = SyntheticRun.startingAt(T0.plusSeconds(30)).seconds(10).writeTo(tmp.resolve("b"));
+
+    assertThatThrownBy(() -> HtmlReport.of(List.of(a, b), true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("overlapped no other run")
+        .hasMessageContaining("a 12:00:00-12:00:10")
+        .hasMessageContaining("b 12:00:30-12:00:40")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void merge_withAGap_warnsAndBreaksTheLine() {
+    // Two pairs of overlapping runs, ten seconds apart: every run overlaps another, but t = 15..24 has no data.
+    Path a = SyntheticRun.startingAt(T0).seconds(10).writeTo(tmp.resolve("a"));
+    Path b = SyntheticRun.startingAt(T0.plusSeconds(5)).seconds(10).writeTo(tmp.resolve("b"));
+    Path c = SyntheticRun.startingAt(T0.plusSeconds(25)).seconds(10).writeTo(tmp.resolve("c"));
+    Path d = SyntheticRun.startingAt(T0.plusSeconds(28)).seconds(10).writeTo(tmp.resolve("d"));
+
+    HtmlReport report = HtmlReport.of(List.of(a, b, c, d), true);
+
+    RunData merged = report.runs().get(0);
+    assertThat(merged.gaps()).containsExactly(new RunData.Gap(15, 24));
+    RunData.Timeline t = merged.timeline();
+    assertThat(t.p50()[14]).isPositive();
+    for (int s = 15; s <= 24; s++) {
+      assertThat(t.p50()[s]).as("p50 at %d s", s).isNaN();
+      assertThat(t.calls()[s]).as("calls at %d s", s).isNaN();
+    }
+    assertThat(t.calls()[25]).isEqualTo(100);
+    assertThat(report.warnings()).singleElement().asString().contains("10 s", "t = 15-24 s");
+    String html = report.render();
+    assertThat(html).contains("class=\"warn\"", "t = 15-24 s");
+    Matcher path = Pattern.compile("<path [^>]* d=\"([^\"]*)\"><title>p50</title>").matcher(html);
+    assertThat(path.find()).isTrue();
+    assertThat(path.group(1).chars().filter(ch -> ch == 'M').count()).as("line pieces").isEqualTo(2);
+  }
+
+  @Test
+  void page_showsConfigurationBackendsChannelsAndFaultMarkers() {
+    Path a = SyntheticRun.startingAt(T0).seconds(8).fault("kill:1@3s", 3_001).fault("restart:1@4s", 4_000)
+        .writeTo(tmp.resolve("a"));
+
+    String html = HtmlReport.of(List.of(a), false).render();
+
+    assertThat(html).contains("<h2>Configuration</h2>", ">channel.strategy</td>", ">ROUND_ROBIN</td>",
+        ">static:///127.0.0.1:50051,127.0.0.1:50052</td>");
+    assertThat(html).contains(">per backend</th>", ">backend-1</td>", ">per channel</th>", ">127.0.0.1:50051</td>");
+    // A backend with no ok call has no p99: a dash, not 0.
+    assertThat(html).containsPattern(">backend-1</td>(<td>[^<]*</td>){5}<td>-</td>");
+    // Each fault is a dashed vertical line with its label in both time charts (and both latency scales).
+    assertThat(Pattern.compile(">kill:1@3s</text>").matcher(html).results().count()).isEqualTo(3);
+    assertThat(html).contains(">restart:1@4s</text>", "<h2>Faults</h2>");
   }
 
   private Path write(LoadResult r, String name) {
