@@ -165,7 +165,8 @@ class LoadVerdictTest {
     assertThat(r.verdict().held()).as("%s", r.verdict().lines()).isTrue();
     assertThat(r.verdict().exitCode()).isZero();
     assertThat(r.okRate()).isCloseTo(300, org.assertj.core.data.Percentage.withPercentage(3));
-    assertThat(r.warmup()).startsWith("1.0 s (fixed, ramped over 0.5 s)");
+    // A starved machine may also skip a few warm-up calls; that is said after the ramp.
+    assertThat(r.warmup()).startsWith("1.0 s (fixed, ramped over 0.5 s");
     assertCountsAddUp(r);
   }
 

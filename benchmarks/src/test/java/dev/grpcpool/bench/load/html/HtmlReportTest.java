@@ -66,7 +66,9 @@ class HtmlReportTest {
           .isEqualTo(ra.corrected().getTotalCount() + rb.corrected().getTotalCount());
       assertThat(merged.serviceTotal().getTotalCount())
           .isEqualTo(ra.uncorrected().getTotalCount() + rb.uncorrected().getTotalCount());
-      assertThat(merged.sent()).isEqualTo(ra.sent() + rb.sent()).isEqualTo(500);
+      assertThat(merged.sent()).isEqualTo(ra.sent() + rb.sent());
+      // 150/s and 100/s for 2 s; a generator starved of CPU at the end leaves some unsent, counted as missed.
+      assertThat(ra.intended() + rb.intended()).isEqualTo(500);
       assertThat(merged.ok()).isEqualTo(ra.ok() + rb.ok());
       long perSecond = merged.corrected().values().stream().mapToLong(h -> h.getTotalCount()).sum();
       assertThat(perSecond).isEqualTo(merged.correctedTotal().getTotalCount());
