@@ -466,15 +466,24 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
-    if (!maintenance.awaitTermination(deadline - System.nanoTime())) {
-      return false;
-    }
-    for (PooledChannel pc : live) {
-      if (!pc.channel.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+    while (true) {
+      if (!maintenance.awaitTermination(deadline - System.nanoTime())) {
+        return false;
+      }
+      for (PooledChannel pc : live) {
+        if (!pc.channel.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+          return false;
+        }
+      }
+      if (isTerminated()) {
+        return true;
+      }
+      // A reconnect that raced the shutdown listed a channel after the loop passed (newChannel shuts it down at
+      // once): go round again for it instead of answering false with time left.
+      if (deadline - System.nanoTime() <= 0) {
         return false;
       }
     }
-    return isTerminated();
   }
 
   /**

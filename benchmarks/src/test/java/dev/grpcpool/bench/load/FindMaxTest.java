@@ -54,8 +54,14 @@ class FindMaxTest {
     FindMax.Outcome loose = search("p99=1s", tmp.resolve("loose"));
     // The tight objective lies halfway between the p99 of a nearly idle server and the p99 at the loose answer,
     // measured here and now: how much the machine's other work adds to a 10 ms call cannot move it outside.
-    double idle = LoadRecorder.millis(LoadGenerator.run(connection.channel(), TEMPLATE.atRate(50)).corrected(), 99);
+    // The idle p99 is nearly the slowest of 75 calls: one burst of the machine's other work can inflate it, so a
+    // reading too close to the answer's is taken again, keeping the lowest (at most 3 readings).
     double atCapacity = loose.best().latencyMillis();
+    double idle = Double.MAX_VALUE;
+    for (int i = 0; i < 3 && !(atCapacity > idle * 1.2); i++) {
+      idle = Math.min(idle,
+          LoadRecorder.millis(LoadGenerator.run(connection.channel(), TEMPLATE.atRate(50)).corrected(), 99));
+    }
     assertThat(atCapacity).as("p99 at the loose answer vs nearly idle (%.1f ms)", idle).isGreaterThan(idle * 1.2);
     long tightMicros = Math.round(1000 * (idle + atCapacity) / 2);
     FindMax.Outcome tight = search("p99=" + tightMicros + "us", tmp.resolve("tight"));
