@@ -195,7 +195,11 @@ final class EchoService extends EchoGrpc.EchoImplBase {
 
   private EchoResponse answer(EchoRequest request) {
     ByteString payload = request.getResponseSize() > 0 ? zeros(request.getResponseSize()) : request.getPayload();
-    return EchoResponse.newBuilder().setPayload(payload).setBackendId(state.backendId()).build();
+    EchoResponse.Builder b = EchoResponse.newBuilder().setPayload(payload).setBackendId(state.backendId());
+    if (request.getWantServerTime()) {
+      b.setServerTimeMicros(WallClock.epochMicros());
+    }
+    return b.build();
   }
 
   private static ByteString zeros(int size) {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,23 +67,9 @@ public final class LoadCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    FindMax.Slo slo = null;
-    if (findMax) {
-      if (options.rate != null) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--find-max picks the rates itself; drop --rate");
-      }
-      slo = options.slo(FindMax.DEFAULT_SLO);
-    } else if (options.slo != null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--slo is the objective of --find-max; add --find-max");
-    }
-    GeneratorOptions.Plan plan = generator.plan(spec.commandLine(), Instant.now(), System.getenv());
-    if (plan.count() > 1 && (findMax || options.target == null)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), findMax
-          ? "--find-max runs on one generator; drop --generators"
-          : "--generators share one server: give it with --target (an embedded fleet is each generator's own)");
-    }
-    LoadSpec loadSpec = options.loadSpec(spec.commandLine(), findMax, plan);
-    RunSettings settings = options.settings(loadSpec, spec.commandLine());
+    Checked checked = check(Instant.now(), System.getenv());
+    RunSettings settings = checked.settings();
+    FindMax.Slo slo = checked.slo();
     RunOutput.checkUsable(settings.out());
     try (LoadTarget target = options.target(spec.commandLine())) {
       LoadRun run = new LoadRun(target, settings, out, err);
@@ -106,6 +93,44 @@ public final class LoadCommand implements Callable<Integer> {
       }
     }
   }
+
+  /**
+   * What the options ask for, checked before anything connects, is started or is written: the generator's plan, the
+   * load, the settings and, with --find-max, the objective. A Kubernetes manifest's arguments are checked the same
+   * way, for each index, without a cluster.
+   *
+   * @param now the time a start is judged against
+   * @param env the environment ({@value GeneratorOptions#INDEX_ENV} gives the generator's index)
+   * @throws CommandLine.ParameterException or IllegalArgumentException naming the problem in one line
+   */
+  public Checked check(Instant now, Map<String, String> env) {
+    FindMax.Slo slo = null;
+    if (findMax) {
+      if (options.rate != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--find-max picks the rates itself; drop --rate");
+      }
+      slo = options.slo(FindMax.DEFAULT_SLO);
+    } else if (options.slo != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--slo is the objective of --find-max; add --find-max");
+    }
+    GeneratorOptions.Plan plan = generator.plan(spec.commandLine(), now, env);
+    if (plan.count() > 1 && (findMax || options.target == null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), findMax
+          ? "--find-max runs on one generator; drop --generators"
+          : "--generators share one server: give it with --target (an embedded fleet is each generator's own)");
+    }
+    LoadSpec loadSpec = options.loadSpec(spec.commandLine(), findMax, plan);
+    return new Checked(plan, options.settings(loadSpec, spec.commandLine()), slo);
+  }
+
+  /**
+   * A load command's options, checked.
+   *
+   * @param plan this generator's place among those sharing the load
+   * @param settings the load and everything else but the target
+   * @param slo the objective of --find-max; null without
+   */
+  public record Checked(GeneratorOptions.Plan plan, RunSettings settings, FindMax.Slo slo) {}
 
   /** The options of a load run, shared by {@code load} and {@code sizing --measure}. */
   public static final class LoadOptions {

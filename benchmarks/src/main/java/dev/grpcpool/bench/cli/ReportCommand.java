@@ -6,7 +6,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,11 +68,21 @@ public final class ReportCommand implements Callable<Integer> {
     for (String w : report.warnings()) {
       err.println("report: warning: " + w);
     }
+    for (RunData r : report.runs()) {
+      r.notes().forEach(n -> err.println("report: warning: " + n));
+    }
     err.flush();
     PrintWriter w = cmd.getOut();
     for (RunData r : report.runs()) {
-      w.printf("%s: %d calls in the interval log, %d sent, %d ok, %d errors%n", r.name(),
-          r.correctedTotal().getTotalCount(), r.sent(), r.ok(), r.errorCount());
+      r.about().forEach(w::println);
+      w.printf(Locale.ROOT, "%s: %d calls in the interval log, %d sent, %d ok, %d errors, %.1f ok calls/s%n", r.name(),
+          r.correctedTotal().getTotalCount(), r.sent(), r.ok(), r.errorCount(), r.achievedRate());
+      if (r.correctedTotal().getTotalCount() > 0) {
+        Histogram h = r.correctedTotal();
+        w.printf(Locale.ROOT, "  corrected latency ms: p50 %.3f  p99 %.3f  p99.9 %.3f  max %.3f%n",
+            h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+            h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0);
+      }
     }
     w.println("Report: " + file.toAbsolutePath());
     w.flush();

@@ -45,6 +45,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--backends", defaultValue = "1", description = "Number of backends. Default: ${DEFAULT-VALUE}.")
   int backends;
 
+  @Option(names = "--backend-id", paramLabel = "PREFIX",
+      description = "Backends are named PREFIX-0, PREFIX-1, ... in responses and reports (default: backend). Give"
+          + " each server process its own, e.g. its pod's name, so that runs against several tell them apart.")
+  String backendId;
+
   @Option(names = "--work", defaultValue = "none",
       description = "Work for requests that name none: none, cpu (" + WorkProfile.PRESET_CPU_MICROS + " us spun), io ("
           + WorkProfile.PRESET_IO_MICROS + " us waited) or mixed (" + WorkProfile.PRESET_MIXED_CPU_MICROS + " us + "
@@ -143,6 +148,12 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (tlsCert != null) {
       template.tls(tlsCert, tlsKey);
+    }
+    if (backendId != null) {
+      if (backendId.isBlank()) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--backend-id must not be empty");
+      }
+      template.backendId(backendId);
     }
     BenchFleet fleet;
     try {

@@ -14,6 +14,7 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -80,6 +81,8 @@ public final class LoadGenerator {
   /** How long the scheduler rests when every slot is taken: the completion callbacks send meanwhile. */
   private static final long SATURATED_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long NONE = Long.MIN_VALUE;
+  /** The clock probe ends this long before a shared start at the latest, so that it never delays the start. */
+  private static final Duration PROBE_MARGIN = Duration.ofMillis(100);
 
   private final Channel channel;
   private final LoadSpec spec;
@@ -119,6 +122,8 @@ public final class LoadGenerator {
   private volatile long backlogAtStart;
   private volatile long backlogAtEnd;
   private volatile double sendCeiling = Double.NaN;
+  /** Set by the driver before the run starts, read by it when it ends. */
+  private List<ClockProbe.Offset> clocks = List.of();
   /** The JIT's total compilation time at the last warm-up second; touched by the ticker only. */
   private long lastJitMillis = -1;
 
@@ -253,6 +258,8 @@ public final class LoadGenerator {
         sendCeiling = SendCeiling.measure(method, request);
       }
       if (spec.startAt() != null) {
+        // Read while waiting anyway: the calls are not measured, and merged runs report the clocks apart.
+        clocks = ClockProbe.measure(channel, spec.startAt().minus(PROBE_MARGIN));
         waitUntil(spec.startAt());
       }
       runStart = System.nanoTime();
@@ -646,7 +653,7 @@ public final class LoadGenerator {
         warmUp.describe(measureStartNanos - runStart, skipped()), counts, lag, backlog,
         stopRequested && issueEnd < runEnd,
         recorder.failedByStatus(), recorder.correctedTotal(), recorder.uncorrectedTotal(), recorder.intervals(),
-        recorder.timeline(), recorder.backends(), recorder.channels());
+        recorder.timeline(), recorder.backends(), recorder.channels(), clocks);
   }
 
   private long skipped() {

@@ -58,12 +58,13 @@ public final class LoadResult {
   private final List<IntendedTimeline.Row> timeline;
   private final Map<String, GroupStats> backends;
   private final Map<String, GroupStats> channels;
+  private final List<ClockProbe.Offset> clocks;
   private final RunVerdict verdict;
 
   LoadResult(LoadSpec spec, long measuredNanos, long startEpochMillis, String warmup, Counts counts, Lag lag,
       Backlog backlog, boolean interrupted, Map<String, StatusCount> failedByStatus, Histogram corrected, Histogram uncorrected,
       List<IntervalSample> intervals, List<IntendedTimeline.Row> timeline, Map<String, GroupStats> backends,
-      Map<String, GroupStats> channels) {
+      Map<String, GroupStats> channels, List<ClockProbe.Offset> clocks) {
     this.spec = spec;
     this.measuredNanos = measuredNanos;
     this.startEpochMillis = startEpochMillis;
@@ -79,6 +80,7 @@ public final class LoadResult {
     this.timeline = List.copyOf(timeline);
     this.backends = Collections.unmodifiableMap(new TreeMap<>(backends));
     this.channels = Collections.unmodifiableMap(new TreeMap<>(channels));
+    this.clocks = List.copyOf(clocks);
     this.verdict = RunVerdict.judge(this);
   }
 
@@ -228,5 +230,10 @@ public final class LoadResult {
   /** By channel label, when the channels were labelled with {@link ChannelLabels}. */
   public Map<String, GroupStats> channels() {
     return channels;
+  }
+
+  /** The backends' clocks against this process's, read before a run with a shared start; empty otherwise. */
+  public List<ClockProbe.Offset> clocks() {
+    return clocks;
   }
 }

@@ -171,6 +171,10 @@ public final class RunOutput {
         : new LatencyJson("ms", null, null, note));
     m.put("backends", groups(r.backends()));
     m.put("channels", groups(r.channels()));
+    if (r.spec().startAt() != null) {
+      // Offsets of the backends' clocks against this generator's, for report --merge; empty when unknown.
+      m.put("clocks", r.clocks());
+    }
     m.putAll(extra);
     m.put("configuration", configuration);
     m.put("files", FILES);

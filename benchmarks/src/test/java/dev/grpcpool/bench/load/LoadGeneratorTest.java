@@ -161,6 +161,11 @@ class LoadGeneratorTest {
       assertThat(r.startEpochMillis()).as("measured window's start").isBetween(measuredFrom - 50, measuredFrom + 50);
       intended += r.intended();
       sent += r.sent();
+      // Before the start each read the backend's clock, which here is its own: the offset is within the error bound.
+      assertThat(r.clocks()).singleElement().satisfies(o -> {
+        assertThat(o.backend()).isEqualTo(fleet.fleet.backend(0).backendId());
+        assertThat(Math.abs(o.offsetMicros())).isLessThanOrEqualTo(o.roundTripMicros() / 2 + 1);
+      });
     }
     assertThat(intended).as("the three shares' schedules together").isEqualTo(1200);
     // A generator on a busy machine may send a call at the window's very end too late: it is counted, not lost.

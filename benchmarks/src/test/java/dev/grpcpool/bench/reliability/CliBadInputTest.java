@@ -73,6 +73,7 @@ class CliBadInputTest {
         // serve (exits before serving: every case is refused at start)
         bad("serve --port 0 --backends many", "many"),
         bad("serve --port 0 --max-connection-age 1fortnight", "1fortnight"),
+        bad("serve --port 0 --backend-id=", "--backend-id"),
         bad("serve --port 0 --host 192.0.2.1", "192.0.2.1"),
         bad("serve --port 0 --tls-cert {missing} --tls-key {missing}", "missing"),
         bad("serve --port 0 --tls-cert {empty} --tls-key {empty}", "empty"),

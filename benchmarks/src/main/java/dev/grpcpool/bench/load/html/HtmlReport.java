@@ -179,6 +179,9 @@ public final class HtmlReport {
       sb.append("<p class=\"warn\">").append(SvgChart.esc(w)).append("</p>\n");
     }
     for (RunData r : runs) {
+      for (String a : r.about()) {
+        sb.append("<p class=\"note\">").append(SvgChart.esc(a)).append("</p>\n");
+      }
       for (String n : r.notes()) {
         sb.append("<p class=\"warn\">").append(SvgChart.esc(n)).append("</p>\n");
       }

@@ -25,8 +25,9 @@ import org.HdrHistogram.HistogramLogReader;
  * measurement, which is t = 0 of the run's timeline (so runs side by side line up at their own starts).
  *
  * <p>{@link #merge} adds up runs that drove one target at the same time: histograms and counts of the same
- * wall-clock second are summed. It refuses runs that never ran at the same time and records the seconds in which
- * none of them was measuring ({@link #gaps}). Not thread-safe; built once and read.
+ * wall-clock second are summed. It refuses runs that never ran at the same time, and generators of a split load
+ * that do not belong together ({@link GeneratorSet}); it records the seconds in which none of them was measuring
+ * ({@link #gaps}). Not thread-safe; built once and read.
  */
 public final class RunData {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -39,6 +40,7 @@ public final class RunData {
   private final Histogram correctedTotal = new Histogram(3);
   private final Histogram serviceTotal = new Histogram(3);
   private final List<String> notes = new ArrayList<>();
+  private final List<String> about = new ArrayList<>();
   private final List<Gap> gaps = new ArrayList<>();
   private long startMillis = Long.MAX_VALUE;
 
@@ -139,6 +141,7 @@ public final class RunData {
    *     followed each other would draw one run across a gap and double no load)
    */
   public static RunData merge(List<RunData> runs) {
+    List<String> generators = GeneratorSet.describe(runs.stream().flatMap(r -> r.sources.stream()).toList());
     if (runs.size() > 1) {
       for (RunData r : runs) {
         boolean overlaps = runs.stream().anyMatch(o -> o != r
@@ -164,6 +167,10 @@ public final class RunData {
       m.sources.addAll(r.sources);
       m.startMillis = Math.min(m.startMillis, r.startMillis);
       m.notes.addAll(r.notes);
+    }
+    if (!generators.isEmpty()) {
+      m.about.add(generators.get(0));
+      m.notes.addAll(generators.subList(1, generators.size()));
     }
     long gapFrom = -1;
     for (long s = m.firstSecond(); s <= m.lastSecond() + 1; s++) {
@@ -283,8 +290,14 @@ public final class RunData {
     return sources.stream().mapToDouble(RunSummary::achievedRate).sum();
   }
 
+  /** Problems to warn of: interrupted runs, generators missing from a split load. */
   public List<String> notes() {
     return notes;
+  }
+
+  /** Facts about merged runs that are not problems: which generators of a split load, their starts and clocks. */
+  public List<String> about() {
+    return about;
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grpcpool.bench.load.ClockProbe;
 import dev.grpcpool.bench.load.FaultInjector;
 import dev.grpcpool.bench.load.RunOutput;
 import java.io.IOException;
@@ -35,9 +36,11 @@ public final class RunSummary {
   private final List<RunOutput.GroupJson> channels;
   private final List<FaultInjector.AppliedFault> faults;
   private final Map<String, String> configuration;
+  private final List<ClockProbe.Offset> clocks;
 
   private RunSummary(String name, Instant start, JsonNode root, List<RunOutput.GroupJson> backends,
-      List<RunOutput.GroupJson> channels, List<FaultInjector.AppliedFault> faults, Map<String, String> configuration) {
+      List<RunOutput.GroupJson> channels, List<FaultInjector.AppliedFault> faults, Map<String, String> configuration,
+      List<ClockProbe.Offset> clocks) {
     this.name = name;
     this.start = start;
     this.root = root;
@@ -45,6 +48,7 @@ public final class RunSummary {
     this.channels = List.copyOf(channels);
     this.faults = List.copyOf(faults);
     this.configuration = Collections.unmodifiableMap(configuration);
+    this.clocks = List.copyOf(clocks);
   }
 
   /**
@@ -82,7 +86,7 @@ public final class RunSummary {
     try {
       return new RunSummary(name, start, root, list(root.path("backends"), new TypeReference<>() {}),
           list(root.path("channels"), new TypeReference<>() {}), list(root.path("faults"), new TypeReference<>() {}),
-          flatten(root.path("configuration")));
+          flatten(root.path("configuration")), list(root.path("clocks"), new TypeReference<>() {}));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + " has a malformed part: " + firstLine(e.getMessage()));
     }
@@ -217,6 +221,14 @@ public final class RunSummary {
       }
     });
     return out;
+  }
+
+  /**
+   * The backends' clocks against this generator's, read before a run with a shared start; empty when the run had
+   * none, or its target did not tell its time.
+   */
+  public List<ClockProbe.Offset> clocks() {
+    return clocks;
   }
 
   /** Every setting of the run's configuration, in the order written. */
