@@ -46,12 +46,22 @@ final class ChannelPicker {
   private static final int STRIPES = 16;
   /** Ints between two stripes' counters: 128 bytes, so neighbours never share a cache line (or its prefetch pair). */
   private static final int STRIDE = 32;
+  /**
+   * Index of stripe 0's counter: one stride in, so that no counter shares a cache line with the array's header,
+   * whose length every pick's bounds check reads.
+   */
+  private static final int FIRST = STRIDE;
 
   private final PickStrategy strategy;
   private final boolean healthChecked;
-  private final int[] positions = new int[STRIPES * STRIDE];
+  private final int[] positions = new int[FIRST + STRIPES * STRIDE];
   private final LongAdder noHealthyFallbacks = new LongAdder();
   private volatile Snapshot snapshot;
+  /**
+   * The snapshot's {@code all}, published with it: a round-robin pick reads it in one load instead of two
+   * dependent ones (the snapshot, then its array).
+   */
+  private volatile PooledChannel[] all;
 
   /**
    * The channels a pick may choose from, fixed at one moment. {@code all} holds every slot's channel by index;
@@ -77,7 +87,7 @@ final class ChannelPicker {
     this.healthChecked = healthChecked;
     for (int k = 0; k < STRIPES; k++) {
       // The stripe's first pick returns index k mod size (the division runs once, here).
-      positions[k * STRIDE] = (k + size - 1) % size;
+      positions[FIRST + k * STRIDE] = (k + size - 1) % size;
     }
   }
 
@@ -112,6 +122,7 @@ final class ChannelPicker {
         : healthy.toArray(new PooledChannel[0]);
     PooledChannel[] notFailingArray = notFailing.isEmpty() ? all : notFailing.toArray(new PooledChannel[0]);
     snapshot = new Snapshot(all, healthyArray, fallback, notFailingArray);
+    this.all = all;
   }
 
   Snapshot snapshot() {
@@ -120,10 +131,10 @@ final class ChannelPicker {
 
   /** The channel the configured strategy chooses. */
   PooledChannel pick() {
-    Snapshot s = snapshot;
     if (strategy == PickStrategy.ROUND_ROBIN) {
-      return roundRobin(s.all);
+      return roundRobin(all);
     }
+    Snapshot s = snapshot;
     switch (strategy) {
       case HEALTHY_FIRST:
         return healthy(s);
@@ -139,7 +150,7 @@ final class ChannelPicker {
 
   /** The next channel in round-robin order, whatever its state. */
   PooledChannel roundRobin() {
-    return roundRobin(snapshot.all);
+    return roundRobin(all);
   }
 
   /** The next healthy channel in round-robin order (see the class comment for what counts as healthy). */
@@ -163,7 +174,7 @@ final class ChannelPicker {
    * returned last.
    */
   private int nextPosition(int length) {
-    int at = ((int) Thread.currentThread().getId() & (STRIPES - 1)) * STRIDE;
+    int at = FIRST + ((int) Thread.currentThread().getId() & (STRIPES - 1)) * STRIDE;
     int n = positions[at] + 1;
     if (n >= length) {
       n = 0;
@@ -229,7 +240,7 @@ final class ChannelPicker {
       throw new IllegalArgumentException("position must be a slot index in 0.." + (size - 1) + ", was " + index);
     }
     for (int k = 0; k < STRIPES; k++) {
-      positions[k * STRIDE] = index;
+      positions[FIRST + k * STRIDE] = index;
     }
   }
 }
