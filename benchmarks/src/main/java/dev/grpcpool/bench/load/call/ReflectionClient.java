@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: each lookup has its own reflection call, bounded by the timeout (both versions together) and
  * cancelled before the lookup returns, however it ends.
  */
-final class ReflectionClient implements ServiceSource {
+record ReflectionClient(Channel channel, Duration timeout) implements ServiceSource {
   private static final MethodDescriptor<ServerReflectionRequest, ServerReflectionResponse> V1 =
       ServerReflectionGrpc.getServerReflectionInfoMethod();
   /**
@@ -45,16 +45,6 @@ final class ReflectionClient implements ServiceSource {
           "ServerReflectionInfo"))
       .setSchemaDescriptor(null)
       .build();
-
-  private final Channel channel;
-  private final Duration timeout;
-  private final String origin;
-
-  ReflectionClient(Channel channel, Duration timeout) {
-    this.channel = channel;
-    this.timeout = timeout;
-    this.origin = "server " + channel.authority();
-  }
 
   @Override
   public ServiceDescriptor service(String fullName) {
@@ -70,14 +60,19 @@ final class ReflectionClient implements ServiceSource {
       return lookUp(V1ALPHA, fullName, deadline);
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
-        throw new IllegalArgumentException(origin + " does not offer server reflection; give --protoset");
+        throw new IllegalArgumentException(origin() + " does not offer server reflection; give --protoset");
       }
       throw failed(e.getStatus());
     }
   }
 
+  /** Names the server in messages. */
+  private String origin() {
+    return "server " + channel.authority();
+  }
+
   private IllegalArgumentException failed(Status status) {
-    return new IllegalArgumentException(origin + ": server reflection failed: " + status.getCode()
+    return new IllegalArgumentException(origin() + ": server reflection failed: " + status.getCode()
         + (status.getDescription() == null ? "" : ": " + Lines.first(status.getDescription())));
   }
 
@@ -88,7 +83,7 @@ final class ReflectionClient implements ServiceSource {
           exchange.ask(ServerReflectionRequest.newBuilder().setFileContainingSymbol(service).build());
       if (answer.hasErrorResponse()) {
         if (answer.getErrorResponse().getErrorCode() == Status.Code.NOT_FOUND.value()) {
-          throw new IllegalArgumentException("unknown service " + service + ": " + origin + " has "
+          throw new IllegalArgumentException("unknown service " + service + ": " + origin() + " has "
               + services(exchange));
         }
         throw refused(answer.getErrorResponse(), "file containing " + service);
@@ -104,22 +99,22 @@ final class ReflectionClient implements ServiceSource {
           add(answer, protos);
           // A server that answers with some other file would be asked again forever.
           if (!protos.containsKey(file.getKey())) {
-            throw new IllegalArgumentException(origin + " answered a request for " + file.getKey()
+            throw new IllegalArgumentException(origin() + " answered a request for " + file.getKey()
                 + " with other files");
           }
         }
       }
       ServiceDescriptor found =
-          FileDescriptors.services(FileDescriptors.build(protos, origin).values()).get(service);
+          FileDescriptors.services(FileDescriptors.build(protos, origin()).values()).get(service);
       if (found == null) {
-        throw new IllegalArgumentException(origin + " sent files without service " + service);
+        throw new IllegalArgumentException(origin() + " sent files without service " + service);
       }
       return found;
     }
   }
 
   private IllegalArgumentException refused(ErrorResponse error, String what) {
-    return new IllegalArgumentException(origin + " did not send the " + what + ": "
+    return new IllegalArgumentException(origin() + " did not send the " + what + ": "
         + Status.fromCodeValue(error.getErrorCode()).getCode() + " " + Lines.first(error.getErrorMessage()));
   }
 
@@ -129,7 +124,7 @@ final class ReflectionClient implements ServiceSource {
         FileDescriptorProto file = FileDescriptorProto.parseFrom(bytes);
         protos.putIfAbsent(file.getName(), file);
       } catch (InvalidProtocolBufferException e) {
-        throw new IllegalArgumentException(origin + " sent a file descriptor that does not parse: "
+        throw new IllegalArgumentException(origin() + " sent a file descriptor that does not parse: "
             + Lines.first(e.getMessage()));
       }
     }

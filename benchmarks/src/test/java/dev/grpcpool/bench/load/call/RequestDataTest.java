@@ -10,7 +10,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Tests for {@link RequestData}: JSON to messages of {@code test.types.Order} ({@link ShopFiles}), placeholders,
@@ -83,31 +87,26 @@ class RequestDataTest {
     assertRefused(() -> RequestData.parse(BUY, "{\"count\": {{seq 2}}}", 0), "{{seq 2}}", "no arguments");
   }
 
-  @Test
-  void randomRangeBeyondItsField_isRefusedAtTheStart() {
-    assertRefused(() -> RequestData.parse(BUY, "{\"count\": {{random 1 99999999999}}}", 0),
-        "field \"count\"", "int32");
-  }
-
   // ---- JSON that does not fit
 
-  @Test
-  void unknownField_isRefusedNamingItAndTheType() {
-    assertRefused(() -> RequestData.parse(BUY, "{\"cont\": 1}", 0),
-        "does not fit test.types.Order", "unknown field \"cont\"", "count, item, items, at");
+  /** JSON, and the words its refusal must contain. */
+  static Stream<Arguments> misfits() {
+    return Stream.of(
+        Arguments.of("{\"cont\": 1}", List.of("does not fit test.types.Order", "unknown field \"cont\"",
+            "count, item, items, at")),
+        Arguments.of("{\"count\": 1, \"items\": [{\"name\": \"a\"}, {\"nam\": \"b\"}]}",
+            List.of("unknown field \"items[1].nam\"", "fields of test.types.Item: name, price")),
+        Arguments.of("{\"item\": {\"price\": \"cheap\"}}",
+            List.of("does not fit test.types.Order", "field \"item.price\"", "int64")),
+        Arguments.of("{\"at\": \"yesterday\"}", List.of("field \"at\"", "timestamp")),
+        // Checked with both ends of the range, so the refusal comes before the first call, not in one of them.
+        Arguments.of("{\"count\": {{random 1 99999999999}}}", List.of("field \"count\"", "int32")));
   }
 
-  @Test
-  void unknownNestedField_isRefusedWithItsPath() {
-    assertRefused(() -> RequestData.parse(BUY, "{\"count\": 1, \"items\": [{\"name\": \"a\"}, {\"nam\": \"b\"}]}", 0),
-        "unknown field \"items[1].nam\"", "fields of test.types.Item: name, price");
-  }
-
-  @Test
-  void valueOfTheWrongType_isRefusedNamingTheField() {
-    assertRefused(() -> RequestData.parse(BUY, "{\"item\": {\"price\": \"cheap\"}}", 0),
-        "does not fit test.types.Order", "field \"item.price\"", "int64");
-    assertRefused(() -> RequestData.parse(BUY, "{\"at\": \"yesterday\"}", 0), "field \"at\"");
+  @ParameterizedTest
+  @MethodSource("misfits")
+  void jsonThatDoesNotFitTheRequest_isRefusedNamingTheField(String json, List<String> words) {
+    assertRefused(() -> RequestData.parse(BUY, json, 0), words.toArray(String[]::new));
   }
 
   @Test

@@ -30,41 +30,44 @@ final class SimpleServiceImpl extends SimpleServiceGrpc.SimpleServiceImplBase {
 
   @Override
   public StreamObserver<SimpleRequest> clientStreamingRpc(StreamObserver<SimpleResponse> responses) {
-    return new StreamObserver<>() {
-      private final List<String> received = new ArrayList<>();
-
-      @Override
-      public void onNext(SimpleRequest request) {
-        received.add(request.getRequestMessage());
-      }
-
-      @Override
-      public void onError(Throwable t) {}
-
-      @Override
-      public void onCompleted() {
-        responses.onNext(response(String.join("+", received)));
-        responses.onCompleted();
-      }
-    };
+    return new Receiver(responses, false);
   }
 
   @Override
   public StreamObserver<SimpleRequest> bidiStreamingRpc(StreamObserver<SimpleResponse> responses) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(SimpleRequest request) {
+    return new Receiver(responses, true);
+  }
+
+  /** Answers each message as it comes (bidi), or all of them joined at the end (client streaming). */
+  private static final class Receiver implements StreamObserver<SimpleRequest> {
+    private final StreamObserver<SimpleResponse> responses;
+    private final boolean answerEach;
+    private final List<String> received = new ArrayList<>();
+
+    Receiver(StreamObserver<SimpleResponse> responses, boolean answerEach) {
+      this.responses = responses;
+      this.answerEach = answerEach;
+    }
+
+    @Override
+    public void onNext(SimpleRequest request) {
+      if (answerEach) {
         responses.onNext(response("echo:" + request.getRequestMessage()));
+      } else {
+        received.add(request.getRequestMessage());
       }
+    }
 
-      @Override
-      public void onError(Throwable t) {}
+    @Override
+    public void onError(Throwable t) {}
 
-      @Override
-      public void onCompleted() {
-        responses.onCompleted();
+    @Override
+    public void onCompleted() {
+      if (!answerEach) {
+        responses.onNext(response(String.join("+", received)));
       }
-    };
+      responses.onCompleted();
+    }
   }
 
   private static SimpleResponse response(String message) {
