@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -114,8 +116,16 @@ public final class BenchmarksMain {
       return usage(err, e.getMessage());
     }
     Options options = defaults(cmd, folder.path());
-    OutputFormat format = new SummaryAtEnd(
+    SummaryAtEnd format = new SummaryAtEnd(
         OutputFormatFactory.createFormatInstance(out, options.verbosity().orElse(Defaults.VERBOSITY)));
+    AtomicBoolean reported = new AtomicBoolean();
+    // SIGTERM or Ctrl-C: JMH's own hook stops the fork; this one keeps what finished before it.
+    Thread onStop = new Thread(() -> {
+      if (reported.compareAndSet(false, true)) {
+        writePartial(folder.path(), options, format.finished(), out);
+      }
+    }, "benchmarks-interrupted");
+    Runtime.getRuntime().addShutdownHook(onStop);
     Collection<RunResult> results;
     try {
       Environment.current().write(folder.path());
@@ -130,9 +140,38 @@ public final class BenchmarksMain {
     } catch (IOException e) {
       err.println("benchmarks: cannot write into " + folder.path().toAbsolutePath() + ": " + e.getMessage());
       return EXIT_FAILED;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onStop);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running: it writes what finished.
+      }
+    }
+    if (!reported.compareAndSet(false, true)) {
+      return EXIT_FAILED;
     }
     writeReports(folder.path(), options, results, out);
     return results.isEmpty() ? EXIT_FAILED : 0;
+  }
+
+  /**
+   * A run stopped part-way: the benchmarks that finished go to JMH's JSON and the summary (each with its forks'
+   * iterations pooled as one, as JMH hands them over), so the folder still holds what was measured.
+   */
+  private static void writePartial(Path dir, Options options, List<RunResult> finished, PrintStream out) {
+    out.println();
+    out.println("benchmarks: interrupted after " + finished.size() + " finished benchmark"
+        + (finished.size() == 1 ? "" : "s") + "; keeping them");
+    if (!finished.isEmpty()) {
+      try {
+        ResultFormatFactory.getInstance(options.getResultFormat().orElse(ResultFormatType.JSON),
+            options.getResult().orElse(dir.resolve(JSON).toString())).writeOut(finished);
+      } catch (RuntimeException e) {
+        out.println("benchmarks: cannot write the results into " + dir.toAbsolutePath() + ": " + e.getMessage());
+      }
+    }
+    writeReports(dir, options, finished, out);
+    out.flush();
   }
 
   /** The user's options with this project's defaults where the user gave none; {@code dir} null to list only. */
@@ -179,7 +218,9 @@ public final class BenchmarksMain {
     out.printf(file, json.startsWith(dir.toString()) ? JSON : json,
         "JMH's scores, for grpcpool compare and baseline save");
     out.printf(file, JMH_TABLE, "JMH's own table: every score and counter");
-    out.printf(file, LatencyTable.FILE_NAME, "latency per closed-loop case, .hlog and .hgrm beside it");
+    if (Files.exists(dir.resolve(LatencyTable.FILE_NAME))) {
+      out.printf(file, LatencyTable.FILE_NAME, "latency per closed-loop case, .hlog and .hgrm beside it");
+    }
   }
 
   /** Removes the folder made for a run that never started, with the files this class and JMH put there first. */
@@ -208,9 +249,14 @@ public final class BenchmarksMain {
     return EXIT_USAGE;
   }
 
-  /** JMH's console output, with the run's summary printed by {@link #writeReports} instead of JMH's table. */
+  /**
+   * JMH's console output, with the run's summary printed by {@link #writeReports} instead of JMH's table; keeps
+   * each benchmark's result as it finishes, for a run that is stopped. JMH calls it from its runner thread; the
+   * finished list is also read by the shutdown hook.
+   */
   private static final class SummaryAtEnd implements OutputFormat {
     private final OutputFormat jmh;
+    private final List<RunResult> finished = new CopyOnWriteArrayList<>();
 
     SummaryAtEnd(OutputFormat jmh) {
       this.jmh = jmh;
@@ -235,7 +281,15 @@ public final class BenchmarksMain {
 
     @Override
     public void endBenchmark(BenchmarkResult r) {
+      if (r != null) {
+        finished.add(new RunResult(r.getParams(), List.of(r)));
+      }
       jmh.endBenchmark(r);
+    }
+
+    /** The benchmarks that have finished so far, in order. */
+    List<RunResult> finished() {
+      return List.copyOf(finished);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.grpcpool.bench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +13,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +88,35 @@ class BenchmarksMainTest {
     assertThat(console).contains("Results: " + folder.toAbsolutePath())
         .as("JMH's own wide table is in the folder, not the console").doesNotContain("Cnt  ");
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void sigterm_keepsTheBenchmarksThatFinished() throws Exception {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    // Two benchmarks of 2 s each in forks; the signal comes once the first has finished. (What the process prints
+    // after SIGTERM cannot be read here: destroy() closes the pipe. The files are the evidence.)
+    Process p = CliRun.startMain(lines, BenchmarksMain.class, Map.of(RunFolder.RESULTS_DIR_ENV, results.toString(),
+            "JAVA_TOOL_OPTIONS", "-Djmh.ignoreLock=true"),
+        "PickOverheadBenchmark.pick1Thread", "-p", "strategy=FIXED_CHANNEL,ROUND_ROBIN", "-f", "1", "-wi", "0",
+        "-i", "2", "-r", "1s");
+    try {
+      await().atMost(Duration.ofSeconds(120)).until(() -> lines.stream().anyMatch(l -> l.startsWith("Result \"")));
+      p.destroy();
+      assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
+    } finally {
+      p.destroyForcibly();
+    }
+
+    Path folder;
+    try (Stream<Path> s = Files.list(results)) {
+      folder = s.findFirst().orElseThrow();
+    }
+    JsonNode json = new ObjectMapper().readTree(folder.resolve(BenchmarksMain.JSON).toFile());
+    assertThat(json).as("the finished benchmark, not the stopped one").hasSize(1);
+    assertThat(json.get(0).at("/params/strategy").asText()).isEqualTo("FIXED_CHANNEL");
+    // One row: its parameters are stated above the table.
+    assertThat(Files.readString(folder.resolve(ResultsSummary.FILE_NAME)))
+        .contains("### PickOverheadBenchmark.pick1Thread", "FIXED_CHANNEL").doesNotContain("ROUND_ROBIN");
   }
 
   @Test

@@ -74,11 +74,19 @@ public final class CliRun {
    * (e.g. a {@code CopyOnWriteArrayList}). The caller destroys the process.
    */
   public static Process startProcess(List<String> lines, String... args) throws IOException {
+    return startMain(lines, GrpcPoolCli.class, Map.of(), args);
+  }
+
+  /** As {@link #startProcess}, for the {@code main} of class {@code main}, with {@code env} added. */
+  public static Process startMain(List<String> lines, Class<?> main, Map<String, String> env, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), GrpcPoolCli.class.getName()));
+        "-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process process = builder.start();
     Thread reader = new Thread(() -> readLines(process, lines), "grpcpool-output");
     reader.setDaemon(true);
     reader.start();
