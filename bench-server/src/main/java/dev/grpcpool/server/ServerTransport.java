@@ -2,6 +2,7 @@ package dev.grpcpool.server;
 
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
@@ -9,6 +10,8 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.TlsServerCredentials;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -37,6 +40,7 @@ final class ServerTransport {
           .maxInboundMessageSize(MAX_INBOUND_BYTES)
           .addService(echo)
           .addService(health);
+      addReflection(b);
       resources.applyTo(b);
       return b.build();
     }
@@ -44,6 +48,7 @@ final class ServerTransport {
         .maxInboundMessageSize(MAX_INBOUND_BYTES)
         .addService(echo)
         .addService(health);
+    addReflection(b);
     resources.applyTo(b);
     if (settings.maxConcurrentCallsPerConnection > 0) {
       b.maxConcurrentCallsPerConnection(settings.maxConcurrentCallsPerConnection);
@@ -59,6 +64,17 @@ final class ServerTransport {
       b.maxConnectionAgeGrace(settings.maxConnectionAgeGrace.toNanos(), TimeUnit.NANOSECONDS);
     }
     return b.build();
+  }
+
+  /**
+   * Server reflection, so that tools that call any service (grpcurl, ghz, {@code grpcpool load --call}) find the
+   * echo and health services by name. Both versions: v1 for current clients, v1alpha for the many that still ask
+   * only for it. Not intercepted: reflection calls are neither counted nor failed on purpose.
+   */
+  @SuppressWarnings("deprecation")
+  private static void addReflection(ServerBuilder<?> b) {
+    b.addService(ProtoReflectionServiceV1.newInstance());
+    b.addService(ProtoReflectionService.newInstance());
   }
 
   /**

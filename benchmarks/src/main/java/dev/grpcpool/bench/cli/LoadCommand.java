@@ -9,15 +9,21 @@ import dev.grpcpool.bench.load.LoadTarget;
 import dev.grpcpool.bench.load.RunOutput;
 import dev.grpcpool.bench.load.RunSettings;
 import dev.grpcpool.bench.load.Channels;
+import dev.grpcpool.bench.load.call.CallSpec;
 import dev.grpcpool.bench.work.SizingWorkload;
 import dev.grpcpool.core.PickStrategy;
 import dev.grpcpool.server.L4Balancer;
 import dev.grpcpool.server.WorkProfile;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,7 +32,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code grpcpool load}: drives echo calls through a pool at a fixed rate (open loop) or with a fixed number of
+ * {@code grpcpool load}: drives echo calls, or calls of any method ({@code --call}), through a pool at a fixed rate (open loop) or with a fixed number of
  * callers (closed loop), optionally with faults on an embedded fleet, and writes a run folder. Wires options to
  * {@link LoadSpec}, {@link LoadTarget}, {@link RunSettings} and {@link LoadRun}.
  */
@@ -37,7 +43,8 @@ import picocli.CommandLine.Option;
     description = {
         "Load-test a channel pool: open loop at --rate calls/s (latency from each call's intended start,"
             + " coordinated omission corrected) or closed loop with --concurrency callers.",
-        "Targets an embedded echo fleet (Netty on 127.0.0.1 by default) or any echo server with --target.",
+        "Targets an embedded echo fleet (Netty on 127.0.0.1 by default) or a server with --target; calls the echo"
+            + " service, or any method with --call (its descriptor from server reflection or --protoset).",
         "Prints a progress line every second on stderr and a summary on stdout; writes summary.json,"
             + " latency.hlog (one histogram per second), latency.hgrm and timeline.csv to --out.",
         "The run is judged before it is summarized. Exit codes: 0 held; 1 failed calls above --max-errors;"
@@ -198,6 +205,38 @@ public final class LoadCommand implements Callable<Integer> {
         description = "Time the server waits per call, holding no thread.")
     Long ioMicros;
 
+    @Option(names = "--call", paramLabel = "PKG.SERVICE/METHOD",
+        description = "Call this method instead of the echo service: unary, server, client or bidi streaming, as its"
+            + " descriptor says, from the server's reflection (grpc.reflection.v1, else v1alpha) or --protoset.")
+    String call;
+
+    @Option(names = "--data", paramLabel = "JSON",
+        description = "With --call: the request as JSON (protobuf's JSON mapping); for client or bidi streaming an"
+            + " array of each call's messages, or one object with --stream-messages. Placeholders: {{seq}},"
+            + " {{uuid}}, {{random A B}}, {{timestamp}}. Default: {} (the default message).")
+    String data;
+
+    @Option(names = "--data-file", paramLabel = "FILE", description = "With --call: read --data from this file.")
+    Path dataFile;
+
+    @Option(names = "--protoset", paramLabel = "FILE",
+        description = "With --call: the method's descriptor from this file (protoc --descriptor_set_out=FILE"
+            + " --include_imports) instead of the server's reflection.")
+    Path protoset;
+
+    @Option(names = "--metadata", paramLabel = "KEY=VALUE",
+        description = "With --call: a header sent with every call; repeatable; keys ending in -bin take base64.")
+    List<String> metadata = new ArrayList<>();
+
+    @Option(names = "--compress", paramLabel = "gzip|identity",
+        description = "With --call: compress the requests with gzip. Default: identity (none).")
+    String compress;
+
+    @Option(names = "--stream-messages", paramLabel = "N",
+        description = "With --call of a client or bidi streaming method and one --data object: messages each call"
+            + " sends before it half-closes.")
+    Integer streamMessages;
+
     @Option(names = "--transport", defaultValue = "netty", paramLabel = "netty|inprocess",
         description = "Transport of the embedded fleet. Default: ${DEFAULT-VALUE}.")
     String transport;
@@ -225,8 +264,8 @@ public final class LoadCommand implements Callable<Integer> {
     Duration l4Delay;
 
     @Option(names = "--target", paramLabel = "TARGET",
-        description = "An external echo server instead of the embedded fleet: host:port, static:///h:p,h:p,"
-            + " dns:///name:port.")
+        description = "An external server instead of the embedded fleet: host:port, static:///h:p,h:p,"
+            + " dns:///name:port. It must serve the echo service, or the method of --call.")
     String target;
 
     @Option(names = "--tls", description = "Use TLS to --target (system trust store unless --tls-ca).")
@@ -235,8 +274,8 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--tls-ca", paramLabel = "PEM_FILE", description = "Trust these CA certificates (implies --tls).")
     File tlsCa;
 
-    @Option(names = "--tls-authority", paramLabel = "NAME",
-        description = "Authority / TLS server name to use instead of the target's.")
+    @Option(names = {"--authority", "--tls-authority"}, paramLabel = "NAME",
+        description = "The :authority of every call, and the TLS server name, instead of the target's.")
     String tlsAuthority;
 
     @Option(names = "--pool-size", defaultValue = "auto", paramLabel = "N|auto",
@@ -316,11 +355,47 @@ public final class LoadCommand implements Callable<Integer> {
       if (!(maxErrorsPercent >= 0 && maxErrorsPercent <= 100)) {
         throw new IllegalArgumentException("--max-errors must be a percentage in 0..100, was " + maxErrorsPercent);
       }
+      b.call(callSpec(cmd));
       return b.arrivals(arrivals).duration(duration).deadline(deadline).payloadBytes(payload)
           .responseSize(responseSize)
           .cpuMicros(cpuMicros != null ? cpuMicros : WorkProfile.preset(work).cpuMicros())
           .ioMicros(ioMicros != null ? ioMicros : WorkProfile.preset(work).ioMicros()).seed(seed)
           .maxErrorShare(maxErrorsPercent / 100).build();
+    }
+
+    /**
+     * The method of --call and what goes with it, checked as far as it can be without the server (with --protoset:
+     * entirely); null for the echo call.
+     */
+    private CallSpec callSpec(CommandLine cmd) {
+      if (call == null) {
+        if (specified(cmd, "--data", "--data-file", "--protoset", "--metadata", "--compress", "--stream-messages")) {
+          throw new CommandLine.ParameterException(cmd, "--data, --data-file, --protoset, --metadata, --compress and"
+              + " --stream-messages go with --call (the echo call is set by --payload, --response-size and --work)");
+        }
+        return null;
+      }
+      if (specified(cmd, "--payload", "--response-size", "--cpu-micros", "--io-micros")) {
+        throw new CommandLine.ParameterException(cmd, "--payload, --response-size, --cpu-micros and --io-micros"
+            + " shape the echo call; with --call the request is --data");
+      }
+      if (data != null && dataFile != null) {
+        throw new CommandLine.ParameterException(cmd, "give --data or --data-file, not both");
+      }
+      String json = data;
+      if (dataFile != null) {
+        try {
+          json = Files.readString(dataFile);
+        } catch (NoSuchFileException e) {
+          throw new IllegalArgumentException("cannot read --data-file " + dataFile + ": no such file");
+        } catch (IOException e) {
+          throw new IllegalArgumentException("cannot read --data-file " + dataFile + ": " + e.getMessage());
+        }
+      }
+      if (streamMessages != null && streamMessages < 1) {
+        throw new CommandLine.ParameterException(cmd, "--stream-messages must be >= 1, was " + streamMessages);
+      }
+      return new CallSpec(call, json, protoset, metadata, compress, streamMessages == null ? 0 : streamMessages);
     }
 
     /** The objective given with --slo, or {@code fallback} (may be null) when none was. */

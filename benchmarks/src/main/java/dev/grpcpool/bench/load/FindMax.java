@@ -1,5 +1,6 @@
 package dev.grpcpool.bench.load;
 
+import dev.grpcpool.bench.load.call.CallTemplate;
 import io.grpc.Channel;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -114,24 +115,26 @@ public final class FindMax {
    *
    * @param log told a line per step as it finishes
    */
-  public static Outcome search(Channel channel, LoadSpec template, Slo slo, Path dir, Map<String, Object> config,
-      Consumer<String> log) throws InterruptedException {
-    return search(channel, template, slo, dir, config, log, g -> { });
+  public static Outcome search(Channel channel, LoadSpec template, CallTemplate calls, Slo slo, Path dir,
+      Map<String, Object> config, Consumer<String> log) throws InterruptedException {
+    return search(channel, template, calls, slo, dir, config, log, g -> { });
   }
 
   /**
-   * As {@link #search(Channel, LoadSpec, Slo, Path, Map, Consumer)}, telling {@code started} of each step's
+   * As {@link #search(Channel, LoadSpec, CallTemplate, Slo, Path, Map, Consumer)}, telling {@code started} of each step's
    * generator, so that a caller can stop it; a stopped step ends the search with what was found so far.
    */
-  public static Outcome search(Channel channel, LoadSpec template, Slo slo, Path dir, Map<String, Object> config,
-      Consumer<String> log, Consumer<LoadGenerator> started) throws InterruptedException {
-    Search s = new Search(channel, slo, dir, config, log, started);
+  public static Outcome search(Channel channel, LoadSpec template, CallTemplate calls, Slo slo, Path dir,
+      Map<String, Object> config, Consumer<String> log, Consumer<LoadGenerator> started)
+      throws InterruptedException {
+    Search s = new Search(channel, calls, slo, dir, config, log, started);
     return s.run(template);
   }
 
   /** One search's state: the steps so far and where they go. */
   private static final class Search {
     private final Channel channel;
+    private final CallTemplate calls;
     private final Slo slo;
     private final Path dir;
     private final Map<String, Object> config;
@@ -147,9 +150,10 @@ public final class FindMax {
     /** Set when the last step ended the search: the outcome to return. */
     private Outcome stopped;
 
-    Search(Channel channel, Slo slo, Path dir, Map<String, Object> config, Consumer<String> log,
-        Consumer<LoadGenerator> started) {
+    Search(Channel channel, CallTemplate calls, Slo slo, Path dir, Map<String, Object> config,
+        Consumer<String> log, Consumer<LoadGenerator> started) {
       this.channel = channel;
+      this.calls = calls;
       this.slo = slo;
       this.dir = dir;
       this.config = config;
@@ -287,7 +291,7 @@ public final class FindMax {
     }
 
     private LoadResult measure(LoadSpec spec, int n, String phase) throws InterruptedException {
-      LoadGenerator g = LoadGenerator.start(channel, spec);
+      LoadGenerator g = LoadGenerator.start(channel, spec, calls, new LoadGenerator.Listener() {});
       started.accept(g);
       LoadResult r = g.await();
       interrupted |= r.interrupted();

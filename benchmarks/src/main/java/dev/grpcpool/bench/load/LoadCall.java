@@ -8,7 +8,7 @@ import io.grpc.Status;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The listener of one unary call of a load run: remembers when the call was meant to start and when it was sent,
+ * The listener of one call of a load run: remembers when the call was meant to start and when it was sent,
  * whether it is measured, which channel carried it and which backend answered, and reports its end to the
  * generator. The deadline sweeper can expire it.
  *
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is created; {@link #channel} by {@link ChannelLabels} when the labelled channel creates the call, on the same
  * thread. The fields are read after {@code onClose}, which gRPC orders after both.
  */
-final class LoadCall extends ClientCall.Listener<EchoResponse> {
+final class LoadCall extends ClientCall.Listener<Object> {
   /** Carries the call to {@link ChannelLabels} through whatever channels (a pool) lie in between. */
   static final CallOptions.Key<LoadCall> KEY = CallOptions.Key.create("grpcpool-load-call");
 
@@ -118,10 +118,10 @@ final class LoadCall extends ClientCall.Listener<EchoResponse> {
   }
 
   @Override
-  public void onMessage(EchoResponse message) {
-    String id = message.getBackendId();
-    if (!id.isEmpty()) {
-      backend = id;
+  public void onMessage(Object message) {
+    // The echo service names the backend that answered; other services' answers name none.
+    if (message instanceof EchoResponse echo && !echo.getBackendId().isEmpty()) {
+      backend = echo.getBackendId();
     }
   }
 

@@ -1,14 +1,8 @@
 package dev.grpcpool.bench.load;
 
-import com.google.protobuf.ByteString;
-import dev.grpcpool.server.proto.EchoGrpc;
-import dev.grpcpool.server.proto.EchoRequest;
-import dev.grpcpool.server.proto.EchoResponse;
-import io.grpc.CallOptions;
+import dev.grpcpool.bench.load.call.CallTemplate;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -22,14 +16,16 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Drives unary echo calls through a channel (a pool or a single channel) as a {@link LoadSpec} says, records every
- * one of them and judges the run.
+ * Drives calls through a channel (a pool or a single channel) as a {@link LoadSpec} says, records every one of them
+ * and judges the run. What each call sends is a {@link CallTemplate}: the echo call by default, or any method of any
+ * of the four call types; a call ends when its response stream does.
  *
  * <p><b>Open loop.</b> Calls are due at the times of the {@link Arrivals} schedule, and at most
  * {@link LoadSpec#concurrency()} are in flight. Whoever finds a due call and a free slot sends it: the scheduler
@@ -89,8 +85,11 @@ public final class LoadGenerator {
   private final Listener listener;
   private final boolean openLoop;
   private final LoadRecorder recorder;
-  private final MethodDescriptor<EchoRequest, EchoResponse> method = EchoGrpc.getUnaryMethod();
-  private final EchoRequest request;
+  private final CallTemplate template;
+  /** Inbound messages a call asks for at its start: one answer, or every message of a stream. */
+  private final int responses;
+  /** Numbers the calls for per-call request data; untouched when the data is the same for every call. */
+  private final AtomicLong callNumber = new AtomicLong();
   private final DeadlineSweeper sweeper;
   private final WarmUp warmUp;
   private final int cap;
@@ -127,14 +126,15 @@ public final class LoadGenerator {
   /** The JIT's total compilation time at the last warm-up second; touched by the ticker only. */
   private long lastJitMillis = -1;
 
-  private LoadGenerator(Channel channel, LoadSpec spec, Listener listener) {
+  private LoadGenerator(Channel channel, LoadSpec spec, CallTemplate template, Listener listener) {
     this.channel = channel;
     this.spec = spec;
+    this.template = template;
+    this.responses = template.streamsResponses() ? Integer.MAX_VALUE : 1;
     this.listener = listener;
     this.openLoop = spec.mode() == LoadSpec.Mode.OPEN_LOOP;
     this.lateThresholdNanos = spec.lateThreshold().toNanos();
     this.recorder = new LoadRecorder(lateThresholdNanos);
-    this.request = request(spec);
     this.sweeper = spec.deadline().isZero() ? null : new DeadlineSweeper(spec.deadline());
     this.warmUp = new WarmUp(spec);
     this.cap = openLoop && spec.concurrency() == 0 ? Integer.MAX_VALUE : spec.concurrency();
@@ -144,26 +144,18 @@ public final class LoadGenerator {
     this.driver = daemon(this::drive, "grpcpool-load-driver");
   }
 
-  private static EchoRequest request(LoadSpec spec) {
-    return EchoRequest.newBuilder()
-        .setPayload(ByteString.copyFrom(new byte[spec.payloadBytes()]))
-        .setResponseSize(spec.responseSize())
-        .setCpuMicros(spec.cpuMicros())
-        .setIoMicros(spec.ioMicros())
-        .build();
-  }
-
   /**
-   * Refuses an open-loop rate above what this process can start at all ({@link SendCeiling}), before anything is
-   * sent. Above {@link SendCeiling#CHECK_ABOVE_RATE} this measures the ceiling (about 1 s, once per process).
+   * Refuses an open-loop rate above what this process can start at all ({@link SendCeiling}) with calls of
+   * {@code template}, before anything is sent. Above {@link SendCeiling#CHECK_ABOVE_RATE} this measures the ceiling
+   * (about 1 s, once per process and template).
    *
    * @throws IllegalArgumentException naming the rate and the ceiling
    */
-  public static void checkRate(LoadSpec spec) {
+  public static void checkRate(LoadSpec spec, CallTemplate template) {
     if (spec.mode() != LoadSpec.Mode.OPEN_LOOP || spec.rate() <= SendCeiling.CHECK_ABOVE_RATE) {
       return;
     }
-    double ceiling = SendCeiling.measure(EchoGrpc.getUnaryMethod(), request(spec));
+    double ceiling = SendCeiling.measure(template);
     if (spec.rate() > SendCeiling.BEYOND_FACTOR * ceiling) {
       throw new IllegalArgumentException(String.format(Locale.ROOT,
           "--rate %s/s is more than this process can send (at most %,.0f calls/s even to a channel that does"
@@ -171,21 +163,34 @@ public final class LoadGenerator {
     }
   }
 
-  /** Starts a run through {@code channel}; returns at once. */
+  /** Starts a run of echo calls through {@code channel}; returns at once. */
   public static LoadGenerator start(Channel channel, LoadSpec spec) {
     return start(channel, spec, new Listener() {});
   }
 
-  /** Starts a run through {@code channel}, telling {@code listener} about each second; returns at once. */
+  /** Starts a run of echo calls through {@code channel}, telling {@code listener} about each second; returns at once. */
   public static LoadGenerator start(Channel channel, LoadSpec spec, Listener listener) {
-    LoadGenerator g = new LoadGenerator(channel, spec, listener);
+    return start(channel, spec, spec.echoTemplate(), listener);
+  }
+
+  /**
+   * Starts a run of calls made from {@code template} through {@code channel}, telling {@code listener} about each
+   * second; returns at once.
+   */
+  public static LoadGenerator start(Channel channel, LoadSpec spec, CallTemplate template, Listener listener) {
+    LoadGenerator g = new LoadGenerator(channel, spec, template, listener);
     g.driver.start();
     return g;
   }
 
-  /** Runs to the end and returns the result. */
+  /** Runs echo calls to the end and returns the result. */
   public static LoadResult run(Channel channel, LoadSpec spec) throws InterruptedException {
-    return start(channel, spec).await();
+    return run(channel, spec, spec.echoTemplate());
+  }
+
+  /** Runs calls made from {@code template} to the end and returns the result. */
+  public static LoadResult run(Channel channel, LoadSpec spec, CallTemplate template) throws InterruptedException {
+    return start(channel, spec, template, new Listener() {}).await();
   }
 
   /**
@@ -255,7 +260,7 @@ public final class LoadGenerator {
   private void drive() {
     try {
       if (openLoop && spec.rate() > SendCeiling.CHECK_ABOVE_RATE) {
-        sendCeiling = SendCeiling.measure(method, request);
+        sendCeiling = SendCeiling.measure(template);
       }
       if (spec.startAt() != null) {
         // Read while waiting anyway: the calls are not measured, and merged runs report the clocks apart.
@@ -581,14 +586,18 @@ public final class LoadGenerator {
     LoadCall call = new LoadCall(this, intended, now);
     recorder.sent(call, lag, waitedForSlot);
     try {
-      ClientCall<EchoRequest, EchoResponse> c =
-          channel.newCall(method, CallOptions.DEFAULT.withOption(LoadCall.KEY, call));
+      // Made first: per-call data that does not fit its field fails this call before anything is started.
+      List<?> messages = template.messages(template.variesPerCall() ? callNumber.getAndIncrement() : 0);
+      ClientCall<Object, Object> c =
+          channel.newCall(template.method(), template.callOptions().withOption(LoadCall.KEY, call));
       if (sweeper != null) {
         call.attach(c, sweeper.deadlineFor(now));
       }
-      c.start(call, new Metadata());
-      c.request(1);
-      c.sendMessage(request);
+      c.start(call, template.headers());
+      c.request(responses);
+      for (int i = 0; i < messages.size(); i++) {
+        c.sendMessage(messages.get(i));
+      }
       c.halfClose();
       if (sweeper != null) {
         sweeper.add(call);

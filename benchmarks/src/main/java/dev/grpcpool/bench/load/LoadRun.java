@@ -1,5 +1,6 @@
 package dev.grpcpool.bench.load;
 
+import dev.grpcpool.bench.load.call.CallTemplate;
 import dev.grpcpool.bench.metrics.PrometheusEndpoint;
 import dev.grpcpool.core.ChannelPool;
 import dev.grpcpool.core.DurationText;
@@ -87,23 +88,24 @@ public final class LoadRun {
       try (LoadTarget.Connection connection = target.connect(settings.channels(), settings.effectivePoolSize(),
           settings.healthService(), settings.healthInterval())) {
         LoadSpec spec = settings.spec();
-        target.probe(connection.channel(), probeTimeout(spec));
+        CallTemplate calls = target.prepare(connection.channel(), spec, probeTimeout(spec));
         output = RunOutput.prepare(settings.out(), "find-max");
         if (!settings.quiet()) {
           err.printf("grpcpool load --find-max: the highest rate with %s against %s, writing to %s%n", slo.text(),
               target.description(), output.dir());
         }
-        FindMax.Outcome o = FindMax.search(connection.channel(), spec, slo, output.dir(), configuration(), line -> {
-          if (!settings.quiet()) {
-            err.println(line);
-            err.flush();
-          }
-        }, g -> {
-          generator.set(g);
-          if (stopped) {
-            g.stop();
-          }
-        });
+        FindMax.Outcome o = FindMax.search(connection.channel(), spec, calls, slo, output.dir(), configuration(),
+            line -> {
+              if (!settings.quiet()) {
+                err.println(line);
+                err.flush();
+              }
+            }, g -> {
+              generator.set(g);
+              if (stopped) {
+                g.stop();
+              }
+            });
         FindMax.print(o, slo, out);
         out.println();
         out.println("Results: " + output.dir().toAbsolutePath());
@@ -123,11 +125,11 @@ public final class LoadRun {
   private LoadResult run() throws InterruptedException {
     validate(target, settings);
     LoadSpec spec = settings.spec();
-    LoadGenerator.checkRate(spec);
     try (LoadTarget.Connection connection = target.connect(settings.channels(), settings.effectivePoolSize(),
         settings.healthService(), settings.healthInterval());
         MetricsExposure metrics = MetricsExposure.start(connection.pool(), settings.metricsPort(), err)) {
-      target.probe(connection.channel(), probeTimeout(spec));
+      CallTemplate calls = target.prepare(connection.channel(), spec, probeTimeout(spec));
+      LoadGenerator.checkRate(spec, calls);
       output = RunOutput.prepare(settings.out(), spec.generators() == 1 ? "load"
           : "load-generator-" + spec.generatorIndex() + "-of-" + spec.generators());
       FaultInjector injector = target.fleet() == null ? null
@@ -169,7 +171,7 @@ public final class LoadRun {
         err.printf("grpcpool load: %s against %s, writing to %s%n", describe(spec), target.description(),
             output.dir());
       }
-      LoadGenerator g = LoadGenerator.start(connection.channel(), spec, listener);
+      LoadGenerator g = LoadGenerator.start(connection.channel(), spec, calls, listener);
       generator.set(g);
       if (stopped) {
         g.stop();
@@ -304,6 +306,9 @@ public final class LoadRun {
     }
     if (spec.generators() > 1) {
       warm += "; generator " + spec.generatorIndex() + " of " + spec.generators() + ", sending its share";
+    }
+    if (spec.call() != null) {
+      warm += "; calling " + spec.call().call();
     }
     return spec.mode() == LoadSpec.Mode.OPEN_LOOP
         ? String.format(java.util.Locale.ROOT, "open loop %s calls/s for %s after %s",

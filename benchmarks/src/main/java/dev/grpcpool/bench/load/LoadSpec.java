@@ -1,6 +1,11 @@
 package dev.grpcpool.bench.load;
 
+import dev.grpcpool.bench.load.call.CallSpec;
+import dev.grpcpool.bench.load.call.CallTemplate;
 import dev.grpcpool.core.DurationText;
+import dev.grpcpool.server.proto.EchoGrpc;
+import dev.grpcpool.server.proto.EchoRequest;
+import com.google.protobuf.ByteString;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -8,7 +13,8 @@ import java.util.Map;
 
 /**
  * What one load run sends: open loop at a fixed rate (optionally with a cap on calls in flight) or closed loop
- * with a number of callers, for how long, and what each unary echo call carries.
+ * with a number of callers, for how long, and what each call carries: an echo call of this project's bench server
+ * (its payload and simulated work), or a call of any method that a {@link CallSpec} names.
  *
  * <p>Immutable and thread-safe. Build with {@link #openLoop(double)} or {@link #closedLoop(int)}; the builder
  * checks each value at once and names the setting and its allowed range.
@@ -41,6 +47,8 @@ public final class LoadSpec {
   private final int generatorIndex;
   private final int generators;
   private final Instant startAt;
+  /** The method called instead of the echo service's, or null. */
+  private final CallSpec call;
 
   /**
    * The cap on calls in flight of an open-loop run that sets none: a server that cannot keep up meets
@@ -71,6 +79,7 @@ public final class LoadSpec {
     this.generatorIndex = b.generatorIndex;
     this.generators = b.generators;
     this.startAt = b.startAt;
+    this.call = b.call;
   }
 
   /**
@@ -177,6 +186,29 @@ public final class LoadSpec {
     return startAt;
   }
 
+  /** The method called instead of the echo service's unary call, or null for the echo call. */
+  public CallSpec call() {
+    return call;
+  }
+
+  /**
+   * The echo call this spec describes: its payload, response size and simulated work.
+   *
+   * @throws IllegalStateException if the spec calls another method ({@link #call}), whose template needs the
+   *     method's descriptor
+   */
+  public CallTemplate echoTemplate() {
+    if (call != null) {
+      throw new IllegalStateException("the load calls " + call + ", not the echo service: resolve its template");
+    }
+    return CallTemplate.fixed(EchoGrpc.getUnaryMethod(), EchoRequest.newBuilder()
+        .setPayload(ByteString.copyFrom(new byte[payloadBytes]))
+        .setResponseSize(responseSize)
+        .setCpuMicros(cpuMicros)
+        .setIoMicros(ioMicros)
+        .build());
+  }
+
   /** A call sent later than its intended time by more than this is counted as late. */
   public Duration lateThreshold() {
     return lateThreshold;
@@ -201,7 +233,7 @@ public final class LoadSpec {
   private Builder copyInto(Builder b) {
     b.arrivals(arrivals).duration(duration).deadline(deadline).payloadBytes(payloadBytes).responseSize(responseSize)
         .cpuMicros(cpuMicros).ioMicros(ioMicros).seed(seed).lateThreshold(lateThreshold)
-        .maxErrorShare(maxErrorShare).generator(generatorIndex, generators).startAt(startAt);
+        .maxErrorShare(maxErrorShare).generator(generatorIndex, generators).startAt(startAt).call(call);
     if (warmupUntilSteady) {
       b.warmupUntilSteady();
     } else {
@@ -227,10 +259,14 @@ public final class LoadSpec {
         : warmup.toMillis() + " ms");
     m.put("maxErrorShare", maxErrorShare);
     m.put("deadlineMillis", deadline.isZero() ? "none" : deadline.toMillis());
-    m.put("payloadBytes", payloadBytes);
-    m.put("responseSize", responseSize);
-    m.put("cpuMicros", cpuMicros);
-    m.put("ioMicros", ioMicros);
+    if (call != null) {
+      m.put("call", call.toMap());
+    } else {
+      m.put("payloadBytes", payloadBytes);
+      m.put("responseSize", responseSize);
+      m.put("cpuMicros", cpuMicros);
+      m.put("ioMicros", ioMicros);
+    }
     m.put("seed", seed);
     if (generators > 1) {
       m.put("generator", generatorIndex);
@@ -267,6 +303,7 @@ public final class LoadSpec {
     private int generatorIndex;
     private int generators = 1;
     private Instant startAt;
+    private CallSpec call;
 
     private Builder(Mode mode) {
       this.mode = mode;
@@ -278,6 +315,12 @@ public final class LoadSpec {
         throw new IllegalArgumentException("rate must be > 0 calls/s, was " + ratePerSecond);
       }
       this.rate = ratePerSecond;
+      return this;
+    }
+
+    /** Calls {@code call}'s method instead of the echo service (null: the echo call); default null. */
+    public Builder call(CallSpec call) {
+      this.call = call;
       return this;
     }
 

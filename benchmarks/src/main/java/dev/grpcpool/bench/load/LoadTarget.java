@@ -1,19 +1,21 @@
 package dev.grpcpool.bench.load;
 
+import dev.grpcpool.bench.load.call.CallSpec;
+import dev.grpcpool.bench.load.call.CallTemplate;
 import dev.grpcpool.core.ChannelPool;
 import dev.grpcpool.core.PoolConfig;
 import dev.grpcpool.server.BenchFleet;
 import dev.grpcpool.server.L4Balancer;
 import dev.grpcpool.server.BenchServer;
-import dev.grpcpool.server.proto.EchoGrpc;
-import dev.grpcpool.server.proto.EchoRequest;
+import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientCall;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import java.io.File;
@@ -28,7 +30,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What a load run sends to: an embedded {@link BenchFleet} (Netty on 127.0.0.1 or in-process) that the run
@@ -254,21 +259,67 @@ public final class LoadTarget implements AutoCloseable {
   }
 
   /**
-   * Makes one echo call and fails with a one-line reason if the target cannot answer it.
+   * What every call of a run of {@code spec} sends, resolved (the method's descriptor from the server's reflection
+   * when the spec names a method and no protoset) and tried with one call, before any load is sent.
    *
-   * @throws IllegalArgumentException if the target is unreachable or does not serve the echo service
+   * @param timeout how long the reflection lookup and the trial call may each take
+   * @throws IllegalArgumentException in one line: the target is unreachable, does not serve the method, or the
+   *     method or its data is refused ({@link CallSpec#resolve})
    */
-  public void probe(io.grpc.Channel channel, Duration timeout) {
+  public CallTemplate prepare(Channel channel, LoadSpec spec, Duration timeout) {
+    CallTemplate template;
     try {
-      EchoGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
-          .unary(EchoRequest.getDefaultInstance());
-    } catch (StatusRuntimeException e) {
-      Status s = e.getStatus();
-      String why = s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
-      if (s.getCode() == Status.Code.UNIMPLEMENTED) {
-        throw new IllegalArgumentException("target " + target + " does not serve " + EchoGrpc.SERVICE_NAME
-            + " (" + why + ")");
+      template = spec.call() == null ? spec.echoTemplate() : spec.call().resolve(channel, timeout);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("target " + target + ": " + e.getMessage());
+    }
+    tryOnce(channel, template, timeout);
+    return template;
+  }
+
+  /**
+   * Makes one call of {@code template} and fails if the target did not answer or does not serve the method. Any
+   * other status passes: the run counts what the method answers. A streaming answer passes at its first message.
+   */
+  private void tryOnce(Channel channel, CallTemplate template, Duration timeout) {
+    CompletableFuture<Status> answered = new CompletableFuture<>();
+    ClientCall<Object, Object> call = channel.newCall(template.method(),
+        template.callOptions().withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    call.start(new ClientCall.Listener<>() {
+      @Override
+      public void onMessage(Object message) {
+        if (template.streamsResponses()) {
+          answered.complete(Status.OK);
+        }
       }
+
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        answered.complete(status);
+      }
+    }, template.headers());
+    call.request(Integer.MAX_VALUE);
+    for (Object m : template.messages(0)) {
+      call.sendMessage(m);
+    }
+    call.halfClose();
+    Status s;
+    try {
+      s = answered.get(timeout.toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      s = Status.CANCELLED.withDescription("interrupted");
+    } catch (ExecutionException | TimeoutException e) {
+      s = Status.DEADLINE_EXCEEDED.withDescription("no answer in " + timeout.toMillis() + " ms");
+    }
+    // A stream that goes on after its first message is not needed any longer.
+    call.cancel("the trial call has its answer", null);
+    String why = s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
+    if (s.getCode() == Status.Code.UNIMPLEMENTED) {
+      throw new IllegalArgumentException("target " + target + " does not serve " + template.fullMethodName()
+          + " (" + why + ")");
+    }
+    if (s.getCode() == Status.Code.UNAVAILABLE || s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
       throw new IllegalArgumentException("target " + target + " is unreachable (" + why + ")");
     }
   }

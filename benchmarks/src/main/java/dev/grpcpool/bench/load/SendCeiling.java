@@ -1,5 +1,6 @@
 package dev.grpcpool.bench.load;
 
+import dev.grpcpool.bench.load.call.CallTemplate;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -18,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * upper bound; a rate above it cannot be the target's fault, whatever else the run shows.
  *
  * <p>Measured in slices of 20 ms for at most {@link #TIME}; the best slice counts, so a cold JIT in the first slices
- * does not make the generator look slower than it is. A process measures it once per request (the figure is a
- * property of the process and the request), so a run's check and its generator, or the steps of a search, share it.
+ * does not make the generator look slower than it is. A process measures it once per method and request (the figure
+ * is a property of the process and the request), so a run's check and its generator, or the steps of a search, share it.
  *
  * <p>Thread-safe.
  */
@@ -42,13 +43,15 @@ final class SendCeiling {
    * Calls per second one thread started against a do-nothing channel, in its best 20 ms slice, times the
    * available processors.
    */
-  static <ReqT, RespT> double measure(MethodDescriptor<ReqT, RespT> method, ReqT request) {
-    return MEASURED.computeIfAbsent(List.of(method.getFullMethodName(), request), k -> measureNow(method, request));
+  static double measure(CallTemplate template) {
+    return MEASURED.computeIfAbsent(List.of(template.fullMethodName(), template.messages(0)),
+        k -> measureNow(template));
   }
 
-  private static <ReqT, RespT> double measureNow(MethodDescriptor<ReqT, RespT> method, ReqT request) {
+  private static double measureNow(CallTemplate template) {
+    MethodDescriptor<Object, Object> method = template.method();
     Channel noop = new NoopChannel<>(method);
-    ClientCall.Listener<RespT> listener = new ClientCall.Listener<>() {};
+    ClientCall.Listener<Object> listener = new ClientCall.Listener<>() {};
     long end = System.nanoTime() + TIME.toNanos();
     long slice = Duration.ofMillis(20).toNanos();
     double best = 0;
@@ -59,10 +62,14 @@ final class SendCeiling {
         for (int i = 0; i < 64; i++) {
           // The call's own record, as a real send carries it (never closed here: its listener is not used).
           LoadCall record = new LoadCall(null, start, start);
-          ClientCall<ReqT, RespT> c = noop.newCall(method, CallOptions.DEFAULT.withOption(LoadCall.KEY, record));
-          c.start(listener, new Metadata());
+          ClientCall<Object, Object> c =
+              noop.newCall(method, template.callOptions().withOption(LoadCall.KEY, record));
+          c.start(listener, template.headers());
           c.request(1);
-          c.sendMessage(request);
+          List<?> messages = template.messages(i);
+          for (int m = 0; m < messages.size(); m++) {
+            c.sendMessage(messages.get(m));
+          }
           c.halfClose();
         }
         n += 64;

@@ -1,5 +1,6 @@
 package dev.grpcpool.bench.load;
 
+import dev.grpcpool.bench.load.call.CallTemplate;
 import dev.grpcpool.bench.load.html.SvgChart;
 import dev.grpcpool.core.sizing.PoolSizing;
 import java.io.IOException;
@@ -92,19 +93,19 @@ public final class SizeSweep {
     for (int size : sizes) {
       try (LoadTarget.Connection c = target.connect(settings.channels(), size, settings.healthService(),
           settings.healthInterval())) {
-        target.probe(c.channel(), Duration.ofSeconds(5));
+        CallTemplate calls = target.prepare(c.channel(), settings.spec(), Duration.ofSeconds(5));
         Map<String, Object> config = new LinkedHashMap<>(target.toMap());
         config.put("channel", settings.withPoolSize(size).poolMap());
         Point p;
         if (slo != null) {
           Path sizeDir = RunOutput.prepare(dir.resolve("size-" + size), "sizing").dir();
-          FindMax.Outcome o = FindMax.search(c.channel(), settings.spec(), slo, sizeDir, config,
+          FindMax.Outcome o = FindMax.search(c.channel(), settings.spec(), calls, slo, sizeDir, config,
               line -> log.accept("pool size " + size + ": " + line));
           FindMax.Step b = o.best();
           p = b == null ? new Point(size, 0, Double.NaN, Double.NaN, Double.NaN, 0, 0)
               : new Point(size, b.rate(), Double.NaN, b.latencyMillis(), b.meanServiceMillis(), 0, 0);
         } else {
-          LoadResult r = LoadGenerator.run(c.channel(), settings.spec());
+          LoadResult r = LoadGenerator.run(c.channel(), settings.spec(), calls);
           RunOutput out = RunOutput.prepare(dir.resolve("size-" + size), "load");
           config.put("load", settings.spec().toMap());
           out.write(r, config, Map.of());

@@ -29,6 +29,9 @@ final class SummaryText {
                 : String.format(Locale.ROOT, "at most %,d in flight", spec.concurrency()))
             : String.format(Locale.ROOT, "closed loop with %,d callers", spec.concurrency()),
         target, r.warmup(), r.measuredNanos() / 1e9, r.interrupted() ? " (INTERRUPTED: partial results)" : "");
+    if (spec.call() != null) {
+      out.println("  Call     " + spec.call().describe());
+    }
     out.printf(Locale.ROOT, "  Calls    sent %,d = ok %,d + failed %,d + unfinished %,d%s%n", r.sent(), r.ok(),
         r.failed(), r.unfinished(), open
             ? String.format(Locale.ROOT, "   (intended %,d; never sent %,d)", r.intended(), r.missed()) : "");

@@ -42,7 +42,8 @@ class FindMaxTest {
       .arrivals(Arrivals.POISSON).warmup(Duration.ofSeconds(1)).duration(Duration.ofMillis(1500)).build();
 
   private FindMax.Outcome search(String slo, Path dir) throws InterruptedException {
-    return FindMax.search(connection.channel(), TEMPLATE, FindMax.Slo.parse(slo, DurationConverter::parse), dir,
+    return FindMax.search(connection.channel(), TEMPLATE, TEMPLATE.echoTemplate(),
+        FindMax.Slo.parse(slo, DurationConverter::parse), dir,
         Map.of(), line -> { });
   }
 

@@ -1,5 +1,6 @@
 package dev.grpcpool.bench.load;
 
+import dev.grpcpool.bench.load.call.CallTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grpcpool.bench.cli.DurationConverter;
@@ -39,13 +40,13 @@ class KilledBackendTest {
     tearDown();
     target = LoadTarget.embedded(LoadTarget.Transport.INPROCESS, BACKENDS, 0);
     connection = target.connect(Channels.pool(strategy), BACKENDS, null, Duration.ofSeconds(1));
-    target.probe(connection.channel(), Duration.ofSeconds(5));
     injector = new FaultInjector(target.fleet(), FaultSchedule.parse("kill:1@1500ms", DurationConverter::parse),
         line -> { });
     // A second of warm-up: the first calls of a JVM load classes and compile, and would be late on their own.
     LoadSpec spec = LoadSpec.openLoop(RATE).warmup(Duration.ofSeconds(1)).duration(Duration.ofSeconds(3))
         .deadline(Duration.ofSeconds(2)).build();
-    LoadResult r = LoadGenerator.start(connection.channel(), spec, new LoadGenerator.Listener() {
+    CallTemplate calls = target.prepare(connection.channel(), spec, Duration.ofSeconds(5));
+    LoadResult r = LoadGenerator.start(connection.channel(), spec, calls, new LoadGenerator.Listener() {
       @Override
       public void measuring(long nanoTime) {
         injector.start(nanoTime);

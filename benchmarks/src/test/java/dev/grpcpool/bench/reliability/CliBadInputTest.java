@@ -107,6 +107,18 @@ class CliBadInputTest {
         bad("load --rate 10 --target 127.0.0.1:1 --generator-index 1", "needs --generators"),
         bad("load --concurrency 2 --target 127.0.0.1:1 --generators 3 --generator-index 0", "cannot be shared"),
         bad("load --find-max --target 127.0.0.1:1 --generators 2 --generator-index 0", "--find-max"),
+        // load --call: what is refused before any server is asked (the rest in LoadAnyServiceTest)
+        bad("load --concurrency 2 --data {}", "go with --call"),
+        bad("load --concurrency 2 --call a.B/C --payload 10", "--payload"),
+        bad("load --concurrency 2 --call Health", "package.Service/Method"),
+        bad("load --concurrency 2 --call a.B/C --compress zstd", "zstd"),
+        bad("load --concurrency 2 --call a.B/C --stream-messages 0", "--stream-messages must be >= 1"),
+        bad("load --concurrency 2 --call a.B/C --protoset {missing}", "missing"),
+        bad("load --concurrency 2 --call a.B/C --protoset {garbage}", "garbage"),
+        bad("load --concurrency 2 --call a.B/C --data-file {missing}", "missing"),
+        bad("load --concurrency 2 --call a.B/C --data {} --data-file {empty}", "not both"),
+        bad("load --concurrency 2 --call a.B/C --metadata novalue", "novalue"),
+        bad("load --concurrency 2 --call a.B/C --metadata grpc-timeout=1S", "reserved"),
         // compare
         bad("compare {missing} {missing}", "missing"),
         bad("compare {empty} {empty}", "empty"),

@@ -54,19 +54,30 @@ public final class MethodResolver {
    *     reflection call that fails
    */
   public Descriptors.MethodDescriptor resolve(String call) {
+    String[] name = split(call);
+    Descriptors.ServiceDescriptor service = source.service(name[0]);
+    Descriptors.MethodDescriptor method = service.findMethodByName(name[1]);
+    if (method == null) {
+      throw new IllegalArgumentException("unknown method " + name[1] + ": service "
+          + service.getFullName() + " has " + Lines.list(service.getMethods().stream()
+              .map(Descriptors.MethodDescriptor::getName).toList()));
+    }
+    return method;
+  }
+
+  /**
+   * {@code call} split into the service's full name and the method's name.
+   *
+   * @param call {@code package.Service/Method} or {@code package.Service.Method}, with or without a leading slash
+   * @throws IllegalArgumentException in one line for a malformed name
+   */
+  public static String[] split(String call) {
     String name = call == null ? "" : call.strip();
     name = name.startsWith("/") ? name.substring(1) : name;
     int split = name.indexOf('/') >= 0 ? name.lastIndexOf('/') : name.lastIndexOf('.');
     if (split <= 0 || split == name.length() - 1 || name.indexOf('/') != name.lastIndexOf('/')) {
       throw new IllegalArgumentException("--call must be package.Service/Method, was \"" + call + "\"");
     }
-    Descriptors.ServiceDescriptor service = source.service(name.substring(0, split));
-    Descriptors.MethodDescriptor method = service.findMethodByName(name.substring(split + 1));
-    if (method == null) {
-      throw new IllegalArgumentException("unknown method " + name.substring(split + 1) + ": service "
-          + service.getFullName() + " has " + Lines.list(service.getMethods().stream()
-              .map(Descriptors.MethodDescriptor::getName).toList()));
-    }
-    return method;
+    return new String[] {name.substring(0, split), name.substring(split + 1)};
   }
 }

@@ -129,6 +129,11 @@ public final class RequestData {
     return fixed != null ? fixed : build(seq, DataTemplate::uniform);
   }
 
+  /** Whether the data has placeholders, so that calls' messages differ. */
+  public boolean variesPerCall() {
+    return fixed == null;
+  }
+
   private List<DynamicMessage> build(long seq, LongBinaryOperator random) {
     if (!array) {
       DynamicMessage[] messages = new DynamicMessage[count];

@@ -1,7 +1,7 @@
 /**
- * Calls of any gRPC service, known at run time rather than compiled in: the building block for a load run against
- * a user's own method ({@code --call package.Service/Method --data '{json}'}, as ghz does). Not yet used by the
- * load generator, which still calls the echo service.
+ * Calls of any gRPC service, known at run time rather than compiled in: what a load run sends to a user's own
+ * method ({@code grpcpool load --call package.Service/Method --data '{json}'}, as ghz does). The load generator
+ * starts every call, the echo call included, from a {@link dev.grpcpool.bench.load.call.CallTemplate}.
  *
  * <h2>From a method's name to a call</h2>
  * <ol>
@@ -17,6 +17,9 @@
  *       {@code {{random A B}}}, {@code {{timestamp}}}); data without placeholders is parsed once.
  *   <li>{@link dev.grpcpool.bench.load.call.CallMetadata} makes the metadata sent with every call from
  *       {@code key=value} entries ({@code -bin} keys in base64).
+ *   <li>{@link dev.grpcpool.bench.load.call.CallSpec} holds what the command line gave and checks it (entirely,
+ *       with a protoset); {@link dev.grpcpool.bench.load.call.CallSpec#resolve} makes the
+ *       {@link dev.grpcpool.bench.load.call.CallTemplate} once the server has been asked.
  * </ol>
  *
  * <h2>Bad input</h2>

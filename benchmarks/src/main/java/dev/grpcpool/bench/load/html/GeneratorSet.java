@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * were.
  *
  * <p>Runs belong together when they name the same start and generator count, the same target and the same load
- * settings, and no index appears twice. Starts are compared as each generator's clock read them; clocks are compared
+ * settings (the method called and its data included), and no index appears twice. Starts are compared as each generator's clock read them; clocks are compared
  * through a backend that several generators probed ({@link ClockProbe}), which also puts the starts on one clock.
  * Stateless.
  */
@@ -24,7 +24,8 @@ final class GeneratorSet {
   /** Settings that runs of one split load share: every generator was given the same command. */
   static final List<String> SHARED = List.of("target", "load.mode", "load.generators", "load.startAt", "load.seed",
       "load.rate", "load.arrivals", "load.durationMillis", "load.warmup", "load.payloadBytes", "load.responseSize",
-      "load.cpuMicros", "load.ioMicros", "load.deadlineMillis", "channel.strategy", "channel.size");
+      "load.cpuMicros", "load.ioMicros", "load.call.method", "load.call.data", "load.call.streamMessages",
+      "load.deadlineMillis", "channel.strategy", "channel.size");
 
   private GeneratorSet() {}
 
