@@ -153,9 +153,7 @@ public final class PoolMetrics implements MeterBinder, AutoCloseable {
       meters.add(FunctionCounter.builder("grpc.pool.reconnects", this, m -> m.stats().reconnects())
           .tags(tags).description("Channels replaced").register(registry));
       positionsRegistered.put(registry, 0);
-      for (Meter meter : meters) {
-        registered.add(new Registered(registry, meter));
-      }
+      remember(registry, meters);
       registerNewPositions(registry);
       Timer pick = Timer.builder("grpc.pool.pick")
           .tags(tags)
@@ -170,6 +168,13 @@ public final class PoolMetrics implements MeterBinder, AutoCloseable {
       // report as long as the pool is reachable, and do not keep a discarded pool alive.
       pool.setPickRecorder(this::recordPick);
       pool.setPositionsListener(this::positionsAdded);
+    }
+  }
+
+  /** Keeps {@code meters} for {@link #close()}; holds lock. */
+  private void remember(MeterRegistry registry, List<Meter> meters) {
+    for (Meter meter : meters) {
+      registered.add(new Registered(registry, meter));
     }
   }
 
@@ -209,9 +214,7 @@ public final class PoolMetrics implements MeterBinder, AutoCloseable {
       meters.add(FunctionCounter.builder("grpc.pool.queued.calls", this, m -> m.channel(index).queuedCalls())
           .tags(tags).tags(channel)
           .description("Calls that waited 1 ms or more for a stream").register(registry));
-      for (Meter meter : meters) {
-        registered.add(new Registered(registry, meter));
-      }
+      remember(registry, meters);
     }
     positionsRegistered.put(registry, Math.max(from, to));
   }
