@@ -55,10 +55,10 @@ class ChannelPoolResizeNettyTest {
     long stoppedNanos = System.nanoTime();
     await().atMost(LONG_WAIT).until(() -> pool.size() == 1);
     Duration shrinkTime = Duration.ofNanos(System.nanoTime() - stoppedNanos);
-    // 16 -> 8 -> 1 takes two decisions, after one whose samples may still include the load; the rest is slack
-    // for a busy machine.
+    // Three decisions at most (the first may still average some of the load in: 16 -> 10 -> 2 -> 1); two more
+    // intervals are slack for a busy machine.
     assertThat(shrinkTime).as("back to minSize within 3 intervals").isLessThan(interval.multipliedBy(5));
-    assertThat(pool.stats().sizing().shrunkBelowBand()).isLessThanOrEqualTo(2);
+    assertThat(pool.stats().sizing().shrunkBelowBand()).isLessThanOrEqualTo(3);
     assertThat(callers.failures).as("calls that failed").isEmpty();
     assertThat(callers.completed.get()).isGreaterThan(1000);
     await().atMost(LONG_WAIT).until(() -> pool.stats().draining() == 0);
