@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * The pick strategies of a {@link ChannelPool}. A pick reads one immutable {@link Snapshot} of the channels it
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Which channels each strategy chooses from:
  * <ul>
- *   <li>ROUND_ROBIN: every slot's channel, whatever its state (the article's {@code get()});
+ *   <li>ROUND_ROBIN: every slot's channel, whatever its state (the article's {@code get()}), except a channel a
+ *       resize added that has not yet been READY;
  *   <li>HEALTHY_FIRST: channels READY or IDLE and, with a health service, not answering other than SERVING;
  *       when there are none, every channel not shut down, and the pick is counted as a fallback;
  *   <li>LEAST_IN_FLIGHT and POWER_OF_TWO_CHOICES: channels not in TRANSIENT_FAILURE or SHUTDOWN (such a channel
@@ -36,7 +38,9 @@ import java.util.concurrent.atomic.LongAdder;
  * channel 0. The counters are plain ints updated without atomics: two threads that share a stripe can lose an
  * increment, which only sends one more call to the same channel — cheaper than making every pick atomic. Every
  * value ever stored is below the largest snapshot's length, and a pick wraps any value not below its own
- * array's length, so a race or a smaller snapshot cannot produce an index out of range.
+ * array's length, so a race or a smaller snapshot cannot produce an index out of range. That is also what makes
+ * resizing safe: a pool that sizes itself publishes snapshots of changing length, and a position left beyond a
+ * shrunk snapshot wraps to 0 on its next pick.
  *
  * <p>This class is thread-safe.
  */
@@ -64,8 +68,9 @@ final class ChannelPicker {
   private volatile PooledChannel[] all;
 
   /**
-   * The channels a pick may choose from, fixed at one moment. {@code all} holds every slot's channel by index;
-   * the other arrays are subsets in index order, never empty.
+   * The channels a pick may choose from, fixed at one moment. {@code all} holds the channel of every slot in use
+   * that has joined, in index order (every slot of a fixed-size pool; never fewer than {@code minSize}, whose
+   * slots join from the start); the other arrays are subsets in index order, never empty.
    */
   static final class Snapshot {
     final PooledChannel[] all;
@@ -92,18 +97,23 @@ final class ChannelPicker {
   }
 
   /**
-   * Rebuilds the snapshot from each slot's current channel and its cached state and health. Synchronized so
-   * that rebuilds triggered together publish in order: each reads the states after the change that triggered
-   * it, so the last one published is up to date.
+   * Rebuilds the snapshot from the slots in use now that have joined (a channel added by a resize joins when
+   * READY), their current channels and cached states and health. Synchronized, and the slots are read inside
+   * the lock, so that rebuilds triggered together publish in order: each reads the slots and states after the
+   * change that triggered it, so the last one published is up to date.
    */
-  synchronized void rebuild(Slot[] slots) {
-    PooledChannel[] all = new PooledChannel[slots.length];
+  synchronized void rebuild(Supplier<Slot[]> slotsNow) {
+    Slot[] slots = slotsNow.get();
+    List<PooledChannel> joined = new ArrayList<>(slots.length);
     List<PooledChannel> healthy = new ArrayList<>(slots.length);
     List<PooledChannel> notShutdown = new ArrayList<>(slots.length);
     List<PooledChannel> notFailing = new ArrayList<>(slots.length);
-    for (int i = 0; i < slots.length; i++) {
-      PooledChannel pc = slots[i].current();
-      all[i] = pc;
+    for (Slot slot : slots) {
+      if (!slot.joined()) {
+        continue;
+      }
+      PooledChannel pc = slot.current();
+      joined.add(pc);
       ConnectivityState s = pc.state();
       if (s != ConnectivityState.SHUTDOWN) {
         notShutdown.add(pc);
@@ -111,11 +121,11 @@ final class ChannelPicker {
       if (s != ConnectivityState.SHUTDOWN && s != ConnectivityState.TRANSIENT_FAILURE) {
         notFailing.add(pc);
       }
-      if ((s == ConnectivityState.READY || s == ConnectivityState.IDLE)
-          && !(healthChecked && pc.checkedHealth() == Health.UNHEALTHY)) {
+      if (isHealthy(pc, healthChecked)) {
         healthy.add(pc);
       }
     }
+    PooledChannel[] all = joined.toArray(new PooledChannel[0]);
     boolean fallback = healthy.isEmpty();
     PooledChannel[] healthyArray = fallback
         ? (notShutdown.isEmpty() ? all : notShutdown.toArray(new PooledChannel[0]))
@@ -123,6 +133,13 @@ final class ChannelPicker {
     PooledChannel[] notFailingArray = notFailing.isEmpty() ? all : notFailing.toArray(new PooledChannel[0]);
     snapshot = new Snapshot(all, healthyArray, fallback, notFailingArray);
     this.all = all;
+  }
+
+  /** READY or IDLE and, with a health service, not answering other than SERVING. */
+  static boolean isHealthy(PooledChannel pc, boolean healthChecked) {
+    ConnectivityState s = pc.state();
+    return (s == ConnectivityState.READY || s == ConnectivityState.IDLE)
+        && !(healthChecked && pc.checkedHealth() == Health.UNHEALTHY);
   }
 
   Snapshot snapshot() {

@@ -7,7 +7,9 @@ import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -19,8 +21,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A fixed-size pool of gRPC channels that is itself a {@link ManagedChannel}: bind a stub to it once and
- * every call picks a channel by the configured {@link PickStrategy}.
+ * A pool of gRPC channels that is itself a {@link ManagedChannel}: bind a stub to it once and every call picks a
+ * channel by the configured {@link PickStrategy}. Its size is fixed, or it sizes itself between
+ * {@link PoolConfig#minSize()} and {@link PoolConfig#maxSize()}.
  *
  * <pre>{@code
  * try (ChannelPool pool = ChannelPool.create(PoolConfig.builder("dns:///echo.internal:50051")
@@ -34,7 +37,8 @@ import java.util.logging.Logger;
  * the {@linkplain dev.grpcpool.core package manual}. In short: a pick reads an immutable snapshot of the
  * channels it may choose, rebuilt when a channel's state or health changes; every call is counted on the
  * channel it picked from pick to close; a maintenance thread per pool checks health and replaces channels,
- * swapping the new one in before the old one shuts down gracefully.
+ * swapping the new one in before the old one shuts down gracefully; a pool that sizes itself adds channels at
+ * the end (picked once READY) and removes them from the end (out of the snapshot first, then drained).
  *
  * <p>As a {@link ManagedChannel}: {@link #getState} combines the channels' states (READY if any channel is,
  * else CONNECTING, else IDLE, else TRANSIENT_FAILURE; SHUTDOWN once shut down); {@link #notifyWhenStateChanged}
@@ -55,7 +59,10 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
   private static final long FORCED_TERMINATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final PoolConfig config;
-  private final Slot[] slots;
+  /** The positions in use, by index; replaced as a whole (by the maintenance thread) when the pool resizes. */
+  private volatile Slot[] slots;
+  /** Every position ever used, by index: those in use first, then removed ones kept for their counters. */
+  private volatile Slot[] positions;
   private final ChannelPicker picker;
   /** Every channel not yet known to be terminated: the slots' current ones and replaced ones draining. */
   private final Set<PooledChannel> live = ConcurrentHashMap.newKeySet();
@@ -65,17 +72,19 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
   private final List<StateWatcher> stateWatchers = new ArrayList<>();
   private volatile boolean shutdown;
   private volatile LongConsumer pickRecorder;
+  private volatile Runnable positionsListener;
 
   private record StateWatcher(ConnectivityState source, Runnable callback) {}
 
   private ChannelPool(PoolConfig config) {
     this.config = config;
     int size = config.size();
-    this.slots = new Slot[size];
+    Slot[] first = new Slot[size];
     for (int i = 0; i < size; i++) {
-      slots[i] = new Slot(i, config.targetFor(i));
-      slots[i].view = new SlotView(slots[i]);
+      first[i] = newSlot(i);
     }
+    this.slots = first;
+    this.positions = first;
     this.channelFactory = new PooledChannelFactory(config);
     this.healthChecker = new HealthChecker(config.healthServiceName().orElse(null), config.healthCheckTimeout(),
         this::channelsChanged);
@@ -95,18 +104,18 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
       for (Slot slot : pool.slots) {
         PooledChannel pc = pool.channelFactory.create(slot);
         pool.live.add(pc);
-        slot.install(pc);
+        slot.install(pc, true);
       }
     } catch (RuntimeException | Error e) {
       pool.live.forEach(pc -> pc.channel.shutdownNow());
       throw e;
     }
-    pool.picker.rebuild(pool.slots);
+    pool.picker.rebuild(pool::slots);
     for (Slot slot : pool.slots) {
       slot.current().startWatching(pool::onStateChange);
     }
     // Watching reads each channel's first state (CONNECTING, usually) without a change callback.
-    pool.picker.rebuild(pool.slots);
+    pool.picker.rebuild(pool::slots);
     pool.maintenance.start();
     return pool;
   }
@@ -140,6 +149,10 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
     }
     PooledChannel pc = slot.current();
     while (!pc.retain()) {
+      if (!slot.inUse()) {
+        // A resize removed the position after the view was handed out: the pool chooses instead.
+        return newCall(method, callOptions);
+      }
       pc = slot.current();
     }
     return newCall(pc, method, callOptions);
@@ -149,7 +162,7 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
       PooledChannel pc, MethodDescriptor<ReqT, RespT> method, CallOptions callOptions) {
     ClientCall<ReqT, RespT> call;
     try {
-      call = pc.channel.newCall(method, callOptions);
+      call = pc.channel.newCall(method, callOptions.withStreamTracerFactory(pc.slot.queueWait));
     } catch (RuntimeException | Error e) {
       pc.started();
       pc.closed(false);
@@ -163,8 +176,9 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
   /**
    * For code ported from the well-known pool article: the next slot in round-robin order, whatever its state,
    * as a {@link Channel} bound to that slot. Every call made on it goes to that slot's channel (its
-   * replacement, once it is replaced) and is counted like any call through the pool; it cannot shut the
-   * channel down. New code binds stubs to the pool itself.
+   * replacement, once it is replaced; whichever channel the pool picks, once a resize removed the slot) and is
+   * counted like any call through the pool; it cannot shut the channel down. New code binds stubs to the pool
+   * itself.
    */
   public Channel get() {
     return picker.roundRobin().slot.view;
@@ -207,20 +221,23 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
   // ---------------------------------------------------------------- state, stats, replacement
 
   private void onStateChange(PooledChannel pc) {
-    channelsChanged();
     ConnectivityState s = pc.state();
+    if (s == ConnectivityState.READY && !pc.slot.joined() && pc.slot.holds(pc)) {
+      pc.slot.join();
+    }
+    channelsChanged();
     if (s == ConnectivityState.READY && healthChecker.usesHealthService()) {
       // Checked at once rather than at the next pass, so a recovered channel is picked again soon; started
       // from the maintenance thread, not from inside the channel's callback.
       maintenance.execute(() -> healthChecker.check(pc));
-    } else if (s == ConnectivityState.SHUTDOWN && !shutdown && slots[pc.index].current() == pc) {
+    } else if (s == ConnectivityState.SHUTDOWN && !shutdown && pc.slot.holds(pc)) {
       maintenance.scheduleReplacement(pc, "channel was shut down", false);
     }
   }
 
   /** A channel's state or health or a slot's channel changed: republish the pick snapshot, tell watchers. */
   void channelsChanged() {
-    picker.rebuild(slots);
+    picker.rebuild(this::slots);
     fireStateWatchers();
   }
 
@@ -244,6 +261,71 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
     return slots;
   }
 
+  /** Every position ever used: those in use, then removed ones. */
+  Slot[] positionsForStats() {
+    return positions;
+  }
+
+  private Slot newSlot(int index) {
+    Slot slot = new Slot(index, config.targetFor(index));
+    slot.view = new SlotView(slot);
+    return slot;
+  }
+
+  /**
+   * Adds a channel at the next position (reusing a removed position's slot and counters), built from the full
+   * config; picks choose it once it is READY. Returns it, or null if the pool is shut down. Runs on the
+   * maintenance thread only.
+   *
+   * @throws RuntimeException if the channel cannot be built
+   */
+  PooledChannel addChannel() {
+    Slot[] inUse = slots;
+    int index = inUse.length;
+    Slot[] all = positions;
+    Slot slot = index < all.length ? all[index] : newSlot(index);
+    PooledChannel pc = newChannel(slot);
+    if (pc == null) {
+      return null;
+    }
+    slot.install(pc, false);
+    boolean newPosition = index >= all.length;
+    if (newPosition) {
+      positions = append(all, slot);
+    }
+    slots = append(inUse, slot);
+    // Its READY may have been reported before the slot held it, when the state callback could not join it.
+    if (pc.state() == ConnectivityState.READY) {
+      slot.join();
+    }
+    channelsChanged();
+    Runnable listener = positionsListener;
+    if (newPosition && listener != null) {
+      listener.run();
+    }
+    return pc;
+  }
+
+  private static Slot[] append(Slot[] array, Slot slot) {
+    Slot[] grown = Arrays.copyOf(array, array.length + 1);
+    grown[array.length] = slot;
+    return grown;
+  }
+
+  /**
+   * Takes the last position out of the pool and the pick snapshot, and returns its channel for the caller to
+   * retire (picks that read the old snapshot find it retired and pick again). Runs on the maintenance thread
+   * only.
+   */
+  PooledChannel removeLastChannel() {
+    Slot[] inUse = slots;
+    Slot last = inUse[inUse.length - 1];
+    last.remove();
+    slots = Arrays.copyOf(inUse, inUse.length - 1);
+    channelsChanged();
+    return last.current();
+  }
+
   /** Slot {@code index}'s current channel. */
   PooledChannel current(int index) {
     return slots[index].current();
@@ -257,14 +339,22 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
     return healthChecker;
   }
 
-  /** Forgets channels that have terminated and no longer hold a slot (replaced, or built and not swapped in). */
+  /**
+   * Forgets channels that have terminated and no longer hold a slot (replaced, removed, or built and not swapped
+   * in).
+   */
   void pruneTerminated() {
-    live.removeIf(pc -> slots[pc.index].current() != pc && pc.channel.isTerminated());
+    live.removeIf(pc -> !pc.slot.holds(pc) && pc.channel.isTerminated());
   }
 
   /** Sets the round-robin position to slot {@code index}, to exercise its wrap to slot 0. */
   void setRoundRobinPosition(int index) {
     picker.setPosition(index);
+  }
+
+  /** How many channels the pick snapshot holds (a channel added by a resize joins once READY). */
+  int pickableChannels() {
+    return picker.snapshot().all.length;
   }
 
   /** The channel the strategy would choose, without counting anything. */
@@ -280,32 +370,41 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
     this.pickRecorder = pickNanos;
   }
 
+  /** Hook for metrics: runs (on the maintenance thread) when the pool grows to a slot index it never had. */
+  void setPositionsListener(Runnable listener) {
+    this.positionsListener = listener;
+  }
+
   /** A snapshot of the pool's channels and counters. */
   public PoolStats stats() {
-    List<PoolStats.ChannelStats> list = new ArrayList<>(slots.length);
-    for (Slot slot : slots) {
+    Slot[] inUse = slots;
+    Slot[] all = positions;
+    List<PoolStats.ChannelStats> list = new ArrayList<>(inUse.length);
+    List<PoolStats.ChannelStats> removed = new ArrayList<>();
+    long reconnects = 0;
+    for (Slot slot : all) {
       PooledChannel pc = slot.current();
       ConnectivityState state = pc.refreshState();
-      list.add(new PoolStats.ChannelStats(slot.index, slot.target, state, healthChecker.healthOf(pc),
-          pc.inFlight(), slot.picks.sum(), slot.callsOk.sum(), slot.callsFailed.sum(), slot.callsAbandoned.sum(),
-          slot.replacements()));
+      PoolStats.ChannelStats c = new PoolStats.ChannelStats(slot.index, slot.target, state,
+          healthChecker.healthOf(pc), pc.inFlight(), slot.picks.sum(), slot.callsOk.sum(), slot.callsFailed.sum(),
+          slot.callsAbandoned.sum(), slot.replacements(), slot.queuedCalls.sum(),
+          Duration.ofNanos(slot.queuedNanos.sum()));
+      (slot.index < inUse.length ? list : removed).add(c);
+      reconnects += slot.replacements();
     }
     int draining = 0;
     int drainingInFlight = 0;
-    long reconnects = 0;
-    for (Slot slot : slots) {
-      reconnects += slot.replacements();
-    }
     for (PooledChannel pc : live) {
       if (pc.isRetired() && !pc.channel.isTerminated()) {
         draining++;
         drainingInFlight += pc.inFlight();
       }
     }
-    return new PoolStats(list, reconnects, picker.noHealthyFallbacks(), draining, drainingInFlight);
+    return new PoolStats(list, removed, reconnects, picker.noHealthyFallbacks(), draining, drainingInFlight,
+        maintenance.resizer().stats());
   }
 
-  /** Number of channels. */
+  /** Number of channels now (it changes over time for a pool that sizes itself). */
   public int size() {
     return slots.length;
   }

@@ -17,6 +17,13 @@ import java.util.Optional;
  * The settings of a {@link ChannelPool}: its targets, size, pick strategy, health checking and the channel
  * settings every pooled channel is built with.
  *
+ * <p>Size: {@link Builder#size(int)} fixes it (the default, 5 channels). {@link Builder#minSize(int)} and
+ * {@link Builder#maxSize(int)} apart let the pool size itself between them: every {@code resizeInterval} it
+ * adds channels when calls waited for a stream on their connection (the server's {@code MAX_CONCURRENT_STREAMS}
+ * was reached) or calls in flight per channel rose above {@code callsPerChannel}'s high end, and removes them
+ * when calls per channel fell below its low end without any waiting; at most {@code maxResizeStep} channels per
+ * interval either way.
+ *
  * <p>Built with {@link #builder(String)} (every channel dials the same target, e.g. a DNS name or a
  * {@code static:///} list) or {@link #builder(List)} (channel <i>i</i> dials target <i>i</i> mod <i>n</i>).
  * Each setter checks its value at once and, when it is out of range, throws an {@link IllegalArgumentException}
@@ -40,6 +47,15 @@ public final class PoolConfig {
   public static final Duration MIN_KEEPALIVE_TIME = Duration.ofSeconds(10);
   /** Upper bound of every duration setting, far beyond any sensible value but safe from overflow. */
   public static final Duration MAX_DURATION = Duration.ofDays(30);
+  /**
+   * Default band of calls in flight per channel, inside gRPC's guidance of 10 to 50 concurrent streams per
+   * connection; wide, so that a pool that has just grown or shrunk does not turn straight back.
+   */
+  public static final int DEFAULT_CALLS_PER_CHANNEL_LOW = 10;
+  public static final int DEFAULT_CALLS_PER_CHANNEL_HIGH = 50;
+  /** gax-java's ChannelPool also moves by at most 2 channels per resize. */
+  public static final int DEFAULT_MAX_RESIZE_STEP = 2;
+  public static final Duration DEFAULT_RESIZE_INTERVAL = Duration.ofSeconds(10);
 
   /**
    * Equal to a default grpc-java server's {@code permitKeepAliveTime} (5 minutes): the shortest interval such a
@@ -68,7 +84,12 @@ public final class PoolConfig {
       target -> Grpc.newChannelBuilder(target, InsecureChannelCredentials.create());
 
   private final List<String> targets;
-  private final int size;
+  private final int minSize;
+  private final int maxSize;
+  private final int callsPerChannelLow;
+  private final int callsPerChannelHigh;
+  private final Duration resizeInterval;
+  private final int maxResizeStep;
   private final PickStrategy pickStrategy;
   private final Duration healthCheckInterval;
   private final Duration healthCheckTimeout;
@@ -88,7 +109,12 @@ public final class PoolConfig {
 
   private PoolConfig(Builder b) {
     this.targets = List.copyOf(b.targets);
-    this.size = b.size;
+    this.minSize = b.minSize;
+    this.maxSize = b.maxSize;
+    this.callsPerChannelLow = b.callsPerChannelLow;
+    this.callsPerChannelHigh = b.callsPerChannelHigh;
+    this.resizeInterval = b.resizeInterval;
+    this.maxResizeStep = b.maxResizeStep;
     this.pickStrategy = b.pickStrategy;
     this.healthCheckInterval = b.healthCheckInterval;
     this.healthCheckTimeout = b.healthCheckTimeout;
@@ -128,7 +154,12 @@ public final class PoolConfig {
   /** A builder holding this config's values, to derive a variant. */
   public Builder toBuilder() {
     Builder b = new Builder(targets);
-    b.size = size;
+    b.minSize = minSize;
+    b.maxSize = maxSize;
+    b.callsPerChannelLow = callsPerChannelLow;
+    b.callsPerChannelHigh = callsPerChannelHigh;
+    b.resizeInterval = resizeInterval;
+    b.maxResizeStep = maxResizeStep;
     b.pickStrategy = pickStrategy;
     b.healthCheckInterval = healthCheckInterval;
     b.healthCheckTimeout = healthCheckTimeout;
@@ -158,8 +189,44 @@ public final class PoolConfig {
     return targets.get(Math.floorMod(index, targets.size()));
   }
 
+  /** The channels a pool starts with: its fixed size, or for a pool that sizes itself, {@link #minSize()}. */
   public int size() {
-    return size;
+    return minSize;
+  }
+
+  /** Fewest channels; equal to {@link #maxSize()} for a fixed size. */
+  public int minSize() {
+    return minSize;
+  }
+
+  /** Most channels; equal to {@link #minSize()} for a fixed size. */
+  public int maxSize() {
+    return maxSize;
+  }
+
+  /** Whether the pool sizes itself: {@code minSize < maxSize}. */
+  public boolean sizesItself() {
+    return minSize < maxSize;
+  }
+
+  /** Below this many calls in flight per channel (and no call waiting for a stream), a pool removes channels. */
+  public int callsPerChannelLow() {
+    return callsPerChannelLow;
+  }
+
+  /** Above this many calls in flight per channel, a pool adds channels. */
+  public int callsPerChannelHigh() {
+    return callsPerChannelHigh;
+  }
+
+  /** How often a pool that sizes itself decides whether to resize. */
+  public Duration resizeInterval() {
+    return resizeInterval;
+  }
+
+  /** Most channels added or removed by one resize. */
+  public int maxResizeStep() {
+    return maxResizeStep;
   }
 
   public PickStrategy pickStrategy() {
@@ -232,7 +299,11 @@ public final class PoolConfig {
 
   @Override
   public String toString() {
-    return "PoolConfig{targets=" + targets + ", size=" + size + ", pickStrategy=" + pickStrategy
+    String sizing = sizesItself()
+        ? minSize + ".." + maxSize + ", callsPerChannel=" + callsPerChannelLow + ".." + callsPerChannelHigh
+            + ", resizeInterval=" + format(resizeInterval) + ", maxResizeStep=" + maxResizeStep
+        : Integer.toString(minSize);
+    return "PoolConfig{targets=" + targets + ", size=" + sizing + ", pickStrategy=" + pickStrategy
         + ", healthCheckInterval=" + format(healthCheckInterval)
         + ", healthCheckTimeout=" + format(healthCheckTimeout)
         + ", healthServiceName=" + (healthServiceName == null ? "off" : '"' + healthServiceName + '"')
@@ -262,7 +333,12 @@ public final class PoolConfig {
    */
   public static final class Builder {
     private final List<String> targets;
-    private int size = 5;
+    private int minSize = 5;
+    private int maxSize = 5;
+    private int callsPerChannelLow = DEFAULT_CALLS_PER_CHANNEL_LOW;
+    private int callsPerChannelHigh = DEFAULT_CALLS_PER_CHANNEL_HIGH;
+    private Duration resizeInterval = DEFAULT_RESIZE_INTERVAL;
+    private int maxResizeStep = DEFAULT_MAX_RESIZE_STEP;
     private PickStrategy pickStrategy = PickStrategy.ROUND_ROBIN;
     private Duration healthCheckInterval = Duration.ofSeconds(30);
     private Duration healthCheckTimeout = Duration.ofSeconds(1);
@@ -296,13 +372,71 @@ public final class PoolConfig {
       this.targets = targets;
     }
 
-    /** Number of channels, {@value PoolConfig#MIN_SIZE}..{@value PoolConfig#MAX_SIZE}; default 5. */
+    /**
+     * A fixed number of channels, {@value PoolConfig#MIN_SIZE}..{@value PoolConfig#MAX_SIZE}; default 5. Sets
+     * both {@link #minSize} and {@link #maxSize}.
+     */
     public Builder size(int size) {
+      this.minSize = checkSize("size", size);
+      this.maxSize = size;
+      return this;
+    }
+
+    /**
+     * Fewest channels of a pool that sizes itself, and the number it starts with,
+     * {@value PoolConfig#MIN_SIZE}..{@value PoolConfig#MAX_SIZE}. {@link #build()} checks it against
+     * {@link #maxSize}.
+     */
+    public Builder minSize(int minSize) {
+      this.minSize = checkSize("minSize", minSize);
+      return this;
+    }
+
+    /** Most channels of a pool that sizes itself, {@value PoolConfig#MIN_SIZE}..{@value PoolConfig#MAX_SIZE}. */
+    public Builder maxSize(int maxSize) {
+      this.maxSize = checkSize("maxSize", maxSize);
+      return this;
+    }
+
+    private static int checkSize(String name, int size) {
       if (size < MIN_SIZE || size > MAX_SIZE) {
-        throw new IllegalArgumentException("size must be between " + MIN_SIZE + " and " + MAX_SIZE
+        throw new IllegalArgumentException(name + " must be between " + MIN_SIZE + " and " + MAX_SIZE
             + " (was " + size + ")");
       }
-      this.size = size;
+      return size;
+    }
+
+    /**
+     * The band of calls in flight per channel a pool that sizes itself keeps to: it adds channels above
+     * {@code high} and removes them below {@code low}; {@code 1 <= low < high}; default
+     * {@value PoolConfig#DEFAULT_CALLS_PER_CHANNEL_LOW}..{@value PoolConfig#DEFAULT_CALLS_PER_CHANNEL_HIGH}.
+     */
+    public Builder callsPerChannel(int low, int high) {
+      if (low < 1) {
+        throw new IllegalArgumentException("callsPerChannel low must be at least 1 (was " + low + ")");
+      }
+      if (high <= low) {
+        throw new IllegalArgumentException("callsPerChannel high must be greater than low (" + low + ") (was "
+            + high + ")");
+      }
+      this.callsPerChannelLow = low;
+      this.callsPerChannelHigh = high;
+      return this;
+    }
+
+    /** How often a pool that sizes itself decides whether to resize; default 10s. */
+    public Builder resizeInterval(Duration interval) {
+      this.resizeInterval = positive("resizeInterval", interval, "");
+      return this;
+    }
+
+    /**
+     * Most channels one resize adds or removes, so a burst cannot open a storm of connections,
+     * {@value PoolConfig#MIN_SIZE}..{@value PoolConfig#MAX_SIZE}; default
+     * {@value PoolConfig#DEFAULT_MAX_RESIZE_STEP}.
+     */
+    public Builder maxResizeStep(int step) {
+      this.maxResizeStep = checkSize("maxResizeStep", step);
       return this;
     }
 
@@ -479,12 +613,17 @@ public final class PoolConfig {
     /**
      * Builds the config.
      *
-     * @throws IllegalArgumentException if there are fewer channels than targets
+     * @throws IllegalArgumentException if {@code maxSize < minSize}, or there are fewer channels than targets
      */
     public PoolConfig build() {
-      if (size < targets.size()) {
-        throw new IllegalArgumentException("size must be at least the number of targets (" + targets.size()
-            + ") so every target gets a channel (was " + size + ")");
+      if (maxSize < minSize) {
+        throw new IllegalArgumentException("maxSize must be at least minSize (" + minSize + ") (was " + maxSize
+            + ")");
+      }
+      if (minSize < targets.size()) {
+        String name = minSize == maxSize ? "size" : "minSize";
+        throw new IllegalArgumentException(name + " must be at least the number of targets (" + targets.size()
+            + ") so every target gets a channel (was " + minSize + ")");
       }
       return new PoolConfig(this);
     }

@@ -14,8 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * The background side of a {@link ChannelPool}, on one named daemon thread: the periodic health pass,
- * jittered replacement of failed channels, the {@code maxChannelAge} refresh, and the graceful shutdown of
- * replaced channels. A replacement is built, swapped into its slot, published to the pick snapshot, and only
+ * jittered replacement of failed channels, the {@code maxChannelAge} refresh, resizing a pool that sizes itself
+ * ({@link PoolResizer}), and the graceful shutdown of replaced and removed channels. A replacement is built, swapped into its slot, published to the pick snapshot, and only
  * then is the old channel retired.
  *
  * <p>Health pass, every {@code healthCheckInterval}: re-reads each channel's state; starts a grpc.health.v1
@@ -45,11 +45,13 @@ final class PoolMaintenance {
   private final PoolConfig config;
   private final ScheduledThreadPoolExecutor scheduler;
   private final long intervalNanos;
+  private final PoolResizer resizer;
 
   PoolMaintenance(ChannelPool pool, PoolConfig config, String name) {
     this.pool = pool;
     this.config = config;
     this.intervalNanos = config.healthCheckInterval().toNanos();
+    this.resizer = new PoolResizer(pool, config, this);
     this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread t = new Thread(runnable, name + "-maintenance");
       t.setDaemon(true);
@@ -64,6 +66,10 @@ final class PoolMaintenance {
     // The first pass comes early so health checks answer soon after the channels connect.
     long firstDelay = Math.min(intervalNanos, TimeUnit.MILLISECONDS.toNanos(100));
     scheduler.scheduleWithFixedDelay(this::healthPass, firstDelay, intervalNanos, TimeUnit.NANOSECONDS);
+    if (config.sizesItself()) {
+      long tick = resizer.tickNanos();
+      scheduler.scheduleWithFixedDelay(this::resizeTick, tick, tick, TimeUnit.NANOSECONDS);
+    }
     for (Slot slot : pool.slots()) {
       channelAdded(slot.current(), true);
     }
@@ -76,6 +82,19 @@ final class PoolMaintenance {
       // An exception would cancel the periodic task for good.
       logger.log(Level.WARNING, "ChannelPool health pass failed", e);
     }
+  }
+
+  private void resizeTick() {
+    try {
+      resizer.tick();
+    } catch (RuntimeException e) {
+      // An exception would cancel the periodic task for good.
+      logger.log(Level.WARNING, "ChannelPool resize failed", e);
+    }
+  }
+
+  PoolResizer resizer() {
+    return resizer;
   }
 
   private void runHealthPass() {
@@ -178,7 +197,7 @@ final class PoolMaintenance {
    */
   boolean replace(PooledChannel old, String reason) {
     Slot slot = old.slot;
-    if (pool.isShutdown() || slot.current() != old) {
+    if (pool.isShutdown() || !slot.holds(old)) {
       return false;
     }
     PooledChannel fresh;
@@ -203,10 +222,11 @@ final class PoolMaintenance {
   }
 
   /**
-   * Retires a channel that has left its slot: it shuts down gracefully once its last picked call has started
-   * (on the maintenance thread), or after {@link #RETIRE_FORCE_NANOS} at the latest.
+   * Retires a channel that has left its slot (replaced, or removed by a resize): it shuts down gracefully once
+   * its last picked call has started (on the maintenance thread), or after {@link #RETIRE_FORCE_NANOS} at the
+   * latest; either way its started calls run to their end.
    */
-  private void retire(PooledChannel old) {
+  void retire(PooledChannel old) {
     old.retire(() -> {
       if (!schedule(old::shutdownOnce, 0)) {
         // The pool is shutting down; shut it down on this thread.

@@ -21,7 +21,8 @@
  *
  * <h2>Picking</h2>
  *
- * <p>A pool has a fixed number of slots; each holds one channel at a time. A pick reads an immutable snapshot of
+ * <p>A pool has a number of slots, fixed or between a minimum and a maximum (see "Sizing itself"); each holds one
+ * channel at a time. A pick reads an immutable snapshot of
  * the slots' channels (built by {@code ChannelPicker}), chooses one by the strategy, and touches nothing else but
  * the chosen channels' in-flight counts and the calling thread's round-robin position: no lock, no allocation,
  * no integer division, and no call into gRPC. The snapshot is rebuilt whenever gRPC reports a channel's new
@@ -53,10 +54,25 @@
  * it accepts no new call, shuts down gracefully once its last picked call has started (so running calls finish),
  * and is shut down after 30 seconds at the latest.
  *
+ * <h2>Sizing itself</h2>
+ *
+ * <p>With {@code minSize < maxSize} the pool starts at {@code minSize} and, every {@code resizeInterval} on its
+ * maintenance thread ({@code PoolResizer}), compares two measures with the band {@code callsPerChannel}: calls in
+ * flight per channel (sampled four times per interval) and queuing, seen rather than assumed — every call
+ * carries a {@link io.grpc.ClientStreamTracer} that times stream creation to headers out, which is where a call
+ * waits when its connection already carries the server's {@code MAX_CONCURRENT_STREAMS}, whatever that limit is.
+ * It grows when calls queued on channels carrying at least the band's low end, or calls per channel are above
+ * the band; it shrinks when they are below the band; by at most {@code maxResizeStep} channels per interval,
+ * never outside {@code minSize..maxSize}, never while a channel it added is still connecting. Channels are added
+ * at the next index and join the pick snapshot once READY; they are removed from the last index, leaving the
+ * snapshot first and then draining like a replaced channel, and never when that would remove the last healthy
+ * channel. A removed index keeps its slot and counters ({@code PoolStats.removed()}) and is reused when the pool
+ * grows again. Every pool, fixed ones included, reports the calls that waited and for how long per slot.
+ *
  * <h2>Threads</h2>
  *
- * <p>A pool owns one daemon thread, {@code grpcpool-<n>-maintenance}, which runs the health pass, replacements and
- * retirements; it ends with {@code shutdown()}. State callbacks run on gRPC's threads and only rebuild the
+ * <p>A pool owns one daemon thread, {@code grpcpool-<n>-maintenance}, which runs the health pass, replacements,
+ * resizes and retirements; it ends with {@code shutdown()}. State callbacks run on gRPC's threads and only rebuild the
  * snapshot and tell {@code notifyWhenStateChanged} watchers. The JVM has one more daemon thread,
  * {@code grpcpool-call-cleaner}, shared by all pools, which releases abandoned calls. Calls never wait for either:
  * nothing on a call's path takes a lock or waits for the maintenance thread. {@code close()} returns once every

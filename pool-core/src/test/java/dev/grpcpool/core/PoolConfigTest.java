@@ -43,6 +43,33 @@ class PoolConfigTest {
   }
 
   @Test
+  void size_fixesMinAndMax_whileMinSizeAndMaxSizeApartMakeThePoolSizeItself() {
+    PoolConfig fixed = PoolConfig.builder("t").minSize(2).maxSize(8).size(3).build();
+    PoolConfig adaptive = PoolConfig.builder("t").size(3).minSize(1).maxSize(16).build();
+
+    assertThat(fixed.minSize()).isEqualTo(3);
+    assertThat(fixed.maxSize()).isEqualTo(3);
+    assertThat(fixed.sizesItself()).isFalse();
+    assertThat(fixed.toString()).contains("size=3,");
+    assertThat(adaptive.size()).as("starts at minSize").isEqualTo(1);
+    assertThat(adaptive.maxSize()).isEqualTo(16);
+    assertThat(adaptive.sizesItself()).isTrue();
+    assertThat(adaptive.toString()).contains("size=1..16, callsPerChannel=10..50, resizeInterval=10s, maxResizeStep=2");
+  }
+
+  @Test
+  void sizingDefaults_areInsideGrpcsGuidanceOfTenToFiftyStreamsPerConnection() {
+    PoolConfig c = PoolConfig.builder("t").build();
+
+    assertThat(c.minSize()).isEqualTo(5);
+    assertThat(c.maxSize()).isEqualTo(5);
+    assertThat(c.callsPerChannelLow()).isEqualTo(10);
+    assertThat(c.callsPerChannelHigh()).isEqualTo(50);
+    assertThat(c.resizeInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.maxResizeStep()).isEqualTo(2);
+  }
+
+  @Test
   void defaultKeepAlive_staysWithinWhatADefaultGrpcJavaServerPermits() {
     PoolConfig c = PoolConfig.builder("t").build();
 
@@ -102,6 +129,9 @@ class PoolConfigTest {
     assertThat(copy).usingRecursiveComparison().isEqualTo(original);
     assertThat(copy.toString()).isEqualTo(original.toString());
     assertThat(copy.toString()).contains("size=7", "keepAliveTime=6m", "closeTimeout=0s", "maxChannelAge=9m");
+    PoolConfig adaptive = original.toBuilder().minSize(2).maxSize(9).callsPerChannel(3, 4)
+        .resizeInterval(Duration.ofSeconds(4)).maxResizeStep(5).build();
+    assertThat(adaptive.toBuilder().build()).usingRecursiveComparison().isEqualTo(adaptive);
   }
 
   @Test
@@ -150,6 +180,23 @@ class PoolConfigTest {
         rejected("size 1025", () -> base().size(1025), "size must be between 1 and 1024 (was 1025)"),
         rejected("size below target count", () -> PoolConfig.builder(List.of("a", "b", "c")).size(2).build(),
             "size must be at least the number of targets (3) so every target gets a channel (was 2)"),
+        rejected("minSize 0", () -> base().minSize(0), "minSize must be between 1 and 1024 (was 0)"),
+        rejected("maxSize 1025", () -> base().maxSize(1025), "maxSize must be between 1 and 1024 (was 1025)"),
+        rejected("maxSize below minSize", () -> base().minSize(4).maxSize(2).build(),
+            "maxSize must be at least minSize (4) (was 2)"),
+        rejected("minSize below target count", () -> PoolConfig.builder(List.of("a", "b")).minSize(1).maxSize(4)
+            .build(), "minSize must be at least the number of targets (2) so every target gets a channel (was 1)"),
+        rejected("band low 0", () -> base().callsPerChannel(0, 10),
+            "callsPerChannel low must be at least 1 (was 0)"),
+        rejected("band low equal to high", () -> base().callsPerChannel(20, 20),
+            "callsPerChannel high must be greater than low (20) (was 20)"),
+        rejected("band low above high", () -> base().callsPerChannel(30, 20),
+            "callsPerChannel high must be greater than low (30) (was 20)"),
+        rejected("step 0", () -> base().maxResizeStep(0), "maxResizeStep must be between 1 and 1024 (was 0)"),
+        rejected("zero resize interval", () -> base().resizeInterval(Duration.ZERO),
+            "resizeInterval must be greater than 0s and at most 30d (was 0s)"),
+        rejected("negative resize interval", () -> base().resizeInterval(Duration.ofSeconds(-2)),
+            "resizeInterval must be greater than 0s and at most 30d (was -2s)"),
         rejected("null strategy", () -> base().pickStrategy(null),
             "pickStrategy must be one of ROUND_ROBIN, HEALTHY_FIRST, LEAST_IN_FLIGHT, POWER_OF_TWO_CHOICES (was null)"),
         rejected("zero interval", () -> base().healthCheckInterval(Duration.ZERO),

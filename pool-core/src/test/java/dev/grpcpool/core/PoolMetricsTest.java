@@ -292,6 +292,39 @@ class PoolMetricsTest {
     assertThat(second.get("grpc.pool.pick").timer().count()).isEqualTo(2);
   }
 
+  @Test
+  void poolThatSizesItself_registersAGrownSlotsMeters_keepsThemWhenItShrinks_andCountsResizes() {
+    pool.close();
+    pool = ChannelPool.create(PoolConfig.builder(serverName).minSize(1).maxSize(3)
+        .resizeInterval(Duration.ofDays(1)).channelBuilderFactory(InProcessChannelBuilder::forName).build());
+    SimpleMeterRegistry registry = track(new SimpleMeterRegistry());
+    metrics = new PoolMetrics(pool);
+    metrics.bindTo(registry);
+    assertThat(registry.get("grpc.pool.queued").functionCounters()).hasSize(1);
+
+    pool.maintenance().resizer().grow(2, PoolStats.ResizeReason.CALLS_QUEUED);
+    await().atMost(WAIT).until(() -> pool.pickableChannels() == 3);
+    for (int i = 0; i < 3; i++) {
+      call("hello");
+    }
+    pool.maintenance().resizer().shrink(2);
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(gauge(registry, "grpc.pool.size", Tags.empty())).isEqualTo(1);
+      assertThat(gauge(registry, "grpc.pool.size.target", Tags.empty())).isEqualTo(1);
+      assertThat(counter(registry, "grpc.pool.resizes", Tags.of("direction", "up", "reason", "calls_queued")))
+          .isEqualTo(1);
+      assertThat(counter(registry, "grpc.pool.resizes", Tags.of("direction", "down", "reason", "below_band")))
+          .isEqualTo(1);
+      // Slot 2's meters came with the growth and stay after the shrink, its count intact.
+      assertThat(counter(registry, "grpc.pool.calls", Tags.of("channel", "2", "outcome", "ok"))).isEqualTo(1);
+      assertThat(gauge(registry, "grpc.pool.in.flight", Tags.of("channel", "2"))).isZero();
+      assertThat(callsSum(registry, "ok")).isEqualTo(3);
+      assertThat(registry.get("grpc.pool.queued").functionCounters()).hasSize(3);
+      assertThat(registry.get("grpc.pool.queued.calls").functionCounters()).hasSize(3);
+    });
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private <R extends MeterRegistry> R track(R registry) {

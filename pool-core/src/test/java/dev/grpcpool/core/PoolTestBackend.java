@@ -44,6 +44,8 @@ final class PoolTestBackend implements AutoCloseable {
   final String id;
   final HealthStatusManager health = new HealthStatusManager();
   private final boolean netty;
+  /** Netty's maxConcurrentCallsPerConnection (HTTP/2 MAX_CONCURRENT_STREAMS); 0 for gRPC's default. */
+  private final int maxStreams;
   private final String name;
   private volatile int port;
   private volatile Server server;
@@ -52,10 +54,10 @@ final class PoolTestBackend implements AutoCloseable {
   private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
   private final ScheduledExecutorService delays;
 
-  private PoolTestBackend(String id, boolean netty, int port, String name) {
+  private PoolTestBackend(String id, boolean netty, int maxStreams, String name) {
     this.id = id;
     this.netty = netty;
-    this.port = port;
+    this.maxStreams = maxStreams;
     this.name = name;
     this.delays = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "pool-test-backend-" + id);
@@ -76,7 +78,15 @@ final class PoolTestBackend implements AutoCloseable {
   }
 
   static PoolTestBackend netty(String id) throws IOException {
-    PoolTestBackend b = new PoolTestBackend(id, true, 0, null);
+    return netty(id, 0);
+  }
+
+  /**
+   * A Netty backend that serves at most {@code maxStreams} calls at once per connection (0: gRPC's default);
+   * further calls wait client-side until one ends.
+   */
+  static PoolTestBackend netty(String id, int maxStreams) throws IOException {
+    PoolTestBackend b = new PoolTestBackend(id, true, maxStreams, null);
     b.start();
     return b;
   }
@@ -92,9 +102,13 @@ final class PoolTestBackend implements AutoCloseable {
   }
 
   private void start() throws IOException {
-    ServerBuilder<?> builder = netty
-        ? NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-        : InProcessServerBuilder.forName(name).directExecutor();
+    ServerBuilder<?> builder;
+    if (netty) {
+      NettyServerBuilder nettyBuilder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port));
+      builder = maxStreams > 0 ? nettyBuilder.maxConcurrentCallsPerConnection(maxStreams) : nettyBuilder;
+    } else {
+      builder = InProcessServerBuilder.forName(name).directExecutor();
+    }
     server = builder.addService(new Service()).addService(health.getHealthService()).build().start();
     port = netty ? server.getPort() : -1;
   }
