@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What does choosing a channel cost? Each {@link PickStrategy}'s choice ({@link InternalChannelPool#pick}) beside two
+ * What does choosing a channel cost? Each {@link PickStrategy}'s choice ({@link InternalChannelPool#picker}) beside two
  * baselines that are not pool strategies: the well-known article's pool ({@value #ARTICLE_RWLOCK}: a read-write
  * lock around a list and a shared counter, see {@link ArticleRwLockPool}) and no choice at all
  * ({@value #FIXED_CHANNEL}), at 1 and at 2 threads calling at once.
@@ -100,7 +100,7 @@ public class PickOverheadBenchmark {
           .channelBuilderFactory(InProcessChannelBuilder::forName)
           .build());
       Fixtures.warmUpEachChannel(pool);
-      picker = () -> InternalChannelPool.pick(pool);
+      picker = InternalChannelPool.picker(pool);
     }
   }
 

@@ -362,6 +362,10 @@ public final class ChannelPool extends ManagedChannel implements AutoCloseable {
     return picker.pick();
   }
 
+  ChannelPicker picker() {
+    return picker;
+  }
+
   /**
    * Hook for metrics: when set, {@code newCall} measures how long the pick took and passes the nanoseconds.
    * Null (the default) costs one volatile read per call.
