@@ -24,8 +24,8 @@ import java.util.logging.Logger;
  *
  * <p>The decision, with hysteresis: grow by {@code maxResizeStep} when calls queued on channels carrying at least
  * the band's low end (see {@link #wantedSize}); else keep the size within [⌈load / high⌉, ⌈load / low⌉]
- * (gax-java's rule), growing when calls per channel are above the band and shrinking when they are below it. At most {@code maxResizeStep} channels per interval, never outside
- * {@code minSize..maxSize}. A pool does not grow again while a channel it added is still connecting, so one
+ * (gax-java's rule), growing when calls per channel are above the band and shrinking when they are below it. At
+ * most {@code maxResizeStep} channels per interval, never outside {@code minSize..maxSize}. A pool does not grow again while a channel it added is still connecting, so one
  * burst cannot add a step per interval before the first step could help. It does not remove the last healthy
  * channel: it stops shrinking instead.
  *
