@@ -169,6 +169,41 @@ class LoadAnyServiceTest {
     assertThat(cli.out()).contains("backend-0", "backend-1");
   }
 
+  @Test
+  void openLoop_throughAPool_withAFaultOnTheEmbeddedFleet() throws Exception {
+    Path out = tmp.resolve("run");
+    // Backend 1 of 2 is killed halfway: round robin keeps sending it its share, which fails.
+    int code = cli.run("load", "--transport", "inprocess", "--backends", "2", "--pool-size", "2", "--rate", "200",
+        "--duration", "3s", "--warmup", "0s", "--deadline", "2s", "--fault", "kill:1@1500ms", "--quiet", "--out",
+        out.toString(), "--call", "grpcpool.echo.v1.Echo/Unary", "--data", "{\"ioMicros\": 1000}");
+
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertThat(code).as(cli.err() + cli.out()).isEqualTo(summary.at("/verdict/exitCode").asInt());
+    long sent = summary.get("sent").asLong();
+    long ok = summary.get("ok").asLong();
+    long failed = summary.get("failed").asLong();
+    assertThat(sent).isEqualTo(600);
+    assertThat(sent).isEqualTo(ok + failed + summary.get("unfinished").asLong());
+    assertThat(ok).isGreaterThan(300);
+    assertThat(failed).isPositive();
+    assertThat(summary.at("/faults/0/fault").asText()).isEqualTo("kill:1@1500ms");
+    assertThat(summary.at("/configuration/load/call/method").asText()).isEqualTo("grpcpool.echo.v1.Echo/Unary");
+  }
+
+  @Test
+  void findMax_searchesTheRateOfTheCalledMethod() throws Exception {
+    Path dir = tmp.resolve("max");
+
+    // 4 calls in flight at most, 5 ms each: at most 800 calls/s.
+    int code = cli.run("load", "--find-max", "--slo", "p99=2s", "--transport", "inprocess", "--backends", "1",
+        "--pool-size", "1", "--concurrency", "4", "--duration", "1s", "--warmup", "500ms", "--out", dir.toString(),
+        "--quiet", "--call", "grpcpool.echo.v1.Echo/Unary", "--data", "{\"ioMicros\": 5000}");
+
+    assertThat(code).as(cli.err() + cli.out()).isZero();
+    JsonNode result = new ObjectMapper().readTree(dir.resolve("find-max.json").toFile());
+    assertThat(result.get("maxRate").asDouble()).isBetween(400.0, 820.0);
+  }
+
   static Stream<Arguments> refusedWithAServer() {
     return Stream.of(
         Arguments.of("reflection", List.of("--call", "nope.Missing/Call"), "unknown service nope.Missing"),
