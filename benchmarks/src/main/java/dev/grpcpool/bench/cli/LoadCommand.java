@@ -8,6 +8,7 @@ import dev.grpcpool.bench.load.LoadSpec;
 import dev.grpcpool.bench.load.LoadTarget;
 import dev.grpcpool.bench.load.RunOutput;
 import dev.grpcpool.bench.load.RunSettings;
+import dev.grpcpool.bench.load.SelfSizing;
 import dev.grpcpool.bench.load.Channels;
 import dev.grpcpool.bench.load.call.CallSpec;
 import dev.grpcpool.bench.work.SizingWorkload;
@@ -279,9 +280,12 @@ public final class LoadCommand implements Callable<Integer> {
     String tlsAuthority;
 
     @Option(names = "--pool-size", defaultValue = "auto", paramLabel = "N|auto",
-        description = "Channels in the pool, or auto for the rule of thumb for --work on this machine."
-            + " Default: ${DEFAULT-VALUE}.")
+        description = "Channels in the pool, or auto for the rule of thumb for --work on this machine; for a pool"
+            + " that sizes itself, --pool-min and --pool-max instead. Default: ${DEFAULT-VALUE}.")
     String poolSize;
+
+    @CommandLine.Mixin
+    SelfSizingOptions selfSizing = new SelfSizingOptions();
 
     @Option(names = "--strategy", defaultValue = "ROUND_ROBIN",
         paramLabel = "STRATEGY",
@@ -421,8 +425,9 @@ public final class LoadCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(cmd, "--single-channel has no pool to pick from; drop --strategy");
       }
       Channels channels = singleChannel ? Channels.single() : Channels.pool(strategy);
-      return new RunSettings(loadSpec, channels, poolSize(cmd), SizingWorkload.of(work), healthService, healthInterval,
-          faults, out, quiet, metricsPort);
+      SelfSizing sizing = selfSizing.sizing(cmd, singleChannel);
+      return new RunSettings(loadSpec, channels, sizing != null ? null : poolSize(cmd), sizing,
+          SizingWorkload.of(work), healthService, healthInterval, faults, out, quiet, metricsPort);
     }
 
     /** The embedded fleet or the external target; starts the fleet. */
@@ -470,7 +475,7 @@ public final class LoadCommand implements Callable<Integer> {
       }
     }
 
-    private static boolean specified(CommandLine cmd, String... names) {
+    static boolean specified(CommandLine cmd, String... names) {
       CommandLine.ParseResult parsed = cmd.getParseResult();
       for (String n : names) {
         if (parsed != null && parsed.hasMatchedOption(n)) {

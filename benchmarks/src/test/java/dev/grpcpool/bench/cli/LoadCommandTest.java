@@ -66,6 +66,44 @@ class LoadCommandTest {
   }
 
   @Test
+  void selfSizingPool_againstAServerCappedPerConnection_grows_andTimelineAndSummaryShowItsSize() throws Exception {
+    Path dir = tmp.resolve("self-sizing");
+
+    // 200 callers of 10 ms calls need 10 connections of 20 streams; the pool starts with one.
+    int code = cli.run("load", "--backends", "1", "--max-calls-per-connection", "20", "--io-micros", "10000",
+        "--concurrency", "200", "--pool-min", "1", "--pool-max", "16", "--resize-interval", "500ms",
+        "--resize-step", "16", "--duration", "4s", "--warmup", "0s", "--out", dir.toString(), "--quiet");
+
+    assertThat(code).as(cli.err() + cli.out()).isZero();
+    assertThat(cli.out()).contains("sizes itself, 1..16 channels: 1 at the start of the measurement");
+    JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    assertThat(summary.get("failed").asLong()).isZero();
+    assertThat(summary.at("/configuration/channel/size").asText()).isEqualTo("1..16");
+    assertThat(summary.at("/configuration/channel/resizeIntervalMillis").asLong()).isEqualTo(500);
+    assertThat(summary.at("/configuration/channel/maxResizeStep").asInt()).isEqualTo(16);
+    JsonNode sizing = summary.at("/pool/sizing");
+    assertThat(sizing.get("resizesByReason").get("CALLS_QUEUED").asLong()).as("%s", sizing).isPositive();
+    assertThat(sizing.get("sizeAtEnd").asInt()).isGreaterThan(1);
+    assertThat(summary.at("/pool/queuedCalls").asLong()).isPositive();
+    JsonNode perSecond = summary.at("/pool/perSecond");
+    assertThat(perSecond.size()).isEqualTo(4);
+    assertThat(perSecond.get(3).get("size").asInt()).isGreaterThan(1);
+
+    List<String> timeline = Files.readAllLines(dir.resolve("timeline.csv"));
+    assertThat(timeline.get(0)).endsWith(",pool_size,pool_target,pool_in_flight,queued_calls,queued_ms");
+    assertThat(timeline).hasSize(5);
+    int columns = timeline.get(0).split(",").length;
+    for (String row : timeline.subList(1, 5)) {
+      String[] f = row.split(",", -1);
+      assertThat(f).as(row).hasSize(columns);
+      assertThat(Integer.parseInt(f[columns - 5])).as("pool size in %s", row).isBetween(1, 16);
+    }
+    long queued = timeline.subList(1, 5).stream().mapToLong(r -> Long.parseLong(r.split(",")[columns - 2])).sum();
+    assertThat(queued).as("queued calls per second add up to the run's").isEqualTo(
+        summary.at("/pool/queuedCalls").asLong());
+  }
+
+  @Test
   void behindAnL4Balancer_eachChannelReachesOneBackend_andTheSummaryShowsTheSpread() throws Exception {
     Path dir = tmp.resolve("l4");
 
