@@ -265,8 +265,8 @@ public final class LoadRun {
       warm += "; calling " + spec.call().call();
     }
     return spec.mode() == LoadSpec.Mode.OPEN_LOOP
-        ? String.format(java.util.Locale.ROOT, "open loop %s calls/s for %s after %s",
-            SummaryText.number(spec.rate()), DurationText.of(spec.duration()), warm)
+        ? String.format(java.util.Locale.ROOT, "open loop %s for %s after %s", spec.rateText(),
+            DurationText.of(spec.duration()), warm)
         : String.format(java.util.Locale.ROOT, "closed loop, %d callers, for %s after %s", spec.concurrency(),
             DurationText.of(spec.duration()), warm);
   }

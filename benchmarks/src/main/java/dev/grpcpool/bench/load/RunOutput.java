@@ -114,7 +114,7 @@ public final class RunOutput {
       List<PoolTimeline.Second> poolSeconds) {
     Instant start = Instant.ofEpochMilli(r.startEpochMillis());
     String what = (r.spec().mode() == LoadSpec.Mode.OPEN_LOOP
-        ? "open loop " + SummaryText.number(r.spec().rate()) + " calls/s"
+        ? "open loop " + r.spec().rateText()
         : "closed loop " + r.spec().concurrency() + " callers") + ", target " + configuration.get("target")
         + (r.spec().generators() > 1
             ? ", generator " + r.spec().generatorIndex() + " of " + r.spec().generators() : "");

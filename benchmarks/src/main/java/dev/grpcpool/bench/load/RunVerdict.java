@@ -122,10 +122,10 @@ public final class RunVerdict {
           ? String.format(Locale.ROOT,
               "calls in flight grew from %,d to %,d during the measurement, %.1f %% of the sends waited for one of"
                   + " the %s slots, %.1f %% of the calls were unfinished at the end, %,d were never sent; ok calls"
-                  + " came back at %,.1f/s of the %s/s asked for",
+                  + " came back at %,.1f/s of the %s asked for",
               r.backlog().atStart(), r.backlog().atEnd(), waited,
               spec.concurrency() == 0 ? "unlimited" : String.format(Locale.ROOT, "%,d", spec.concurrency()),
-              unfinished, missedBySlots, r.okRate(), SummaryText.number(spec.rate()))
+              unfinished, missedBySlots, r.okRate(), spec.rateText())
           : String.format(Locale.ROOT, "%.1f %% of the calls (%,d) were unfinished at the end", unfinished,
               r.unfinished())));
     }

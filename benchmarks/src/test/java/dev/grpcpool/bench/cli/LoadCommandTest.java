@@ -104,6 +104,35 @@ class LoadCommandTest {
   }
 
   @Test
+  void rateSteps_lowHighNone_thePoolGrowsWithTheLoadAndShrinksToMinSizeAfterIt() throws Exception {
+    Path dir = tmp.resolve("steps");
+
+    // 2,500 calls/s of 10 ms: 25 in flight, more than one connection's 20 streams; then no calls for 3 s.
+    int code = cli.run("load", "--backends", "1", "--max-calls-per-connection", "20", "--io-micros", "10000",
+        "--rate-steps", "200:2s,2500:3s,0:3s", "--warmup", "0s", "--concurrency", "200", "--pool-min", "1",
+        "--pool-max", "16", "--resize-interval", "500ms", "--resize-step", "16", "--out", dir.toString(),
+        "--quiet");
+
+    JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    assertThat(summary.get("failed").asLong()).as("exit %d: %s", code, cli.out()).isZero();
+    assertThat(summary.get("measuredSeconds").asDouble()).isCloseTo(8.0, org.assertj.core.data.Offset.offset(0.5));
+    assertThat(summary.at("/configuration/load/rateSteps").toString())
+        .isEqualTo("[\"200/s for 2s\",\"2,500/s for 3s\",\"0/s for 3s\"]");
+    assertThat(cli.out()).contains("open loop at steps of 200/s for 2s, then 2,500/s for 3s, then 0/s for 3s");
+    List<String> timeline = Files.readAllLines(dir.resolve("timeline.csv"));
+    assertThat(timeline).as("a row per second, those without calls too").hasSize(9);
+    int columns = timeline.get(0).split(",").length;
+    int[] size = timeline.subList(1, 9).stream().mapToInt(r -> Integer.parseInt(r.split(",", -1)[columns - 5]))
+        .toArray();
+    assertThat(size[0]).as("pool size per second %s", java.util.Arrays.toString(size)).isEqualTo(1);
+    assertThat(java.util.Arrays.stream(size, 2, 5).max().getAsInt()).as("%s", java.util.Arrays.toString(size))
+        .isGreaterThan(1);
+    assertThat(size[7]).as("3 s after the load, %s", java.util.Arrays.toString(size)).isEqualTo(1);
+    // Seconds in which no call was meant to start have no intended-start figures.
+    assertThat(timeline.get(7).split(",", -1)[1]).as("sent in second 6").isIn("", "0");
+  }
+
+  @Test
   void behindAnL4Balancer_eachChannelReachesOneBackend_andTheSummaryShowsTheSpread() throws Exception {
     Path dir = tmp.resolve("l4");
 

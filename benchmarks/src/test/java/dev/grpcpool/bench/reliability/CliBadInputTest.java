@@ -122,6 +122,17 @@ class CliBadInputTest {
         bad("load --concurrency 2 --pool-min 1 --pool-max 4 --calls-per-channel ten:50", "whole numbers"),
         bad("load --concurrency 2 --pool-min 1 --pool-max 4 --calls-per-channel 50:10", "greater than low (50)"),
         bad("sizing --measure --concurrency 2 --pool-min 1 --pool-max 4", "not used by sizing --measure"),
+        // rate steps
+        bad("load --rate-steps 500:1s,0:1s --warmup 0s --duration 5s", "drop --duration"),
+        bad("load --rate-steps 500:1s,0:1s", "needs a fixed --warmup"),
+        bad("load --rate-steps 500:1s --warmup auto", "needs a fixed --warmup"),
+        bad("load --rate 10 --rate-steps 500:1s --warmup 0s", "give --rate or --rate-steps, not both"),
+        bad("load --rate-steps 500 --warmup 0s", "'500' is not RATE:DURATION"),
+        bad("load --rate-steps fast:1s --warmup 0s", "'fast' is not a rate"),
+        bad("load --rate-steps 500:1fortnight --warmup 0s", "1fortnight"),
+        bad("load --rate-steps 500:0s --warmup 0s", "a step's duration must be > 0, was 0s"),
+        bad("load --rate-steps 0:1s,0:2s --warmup 0s", "a rate > 0"),
+        bad("load --find-max --rate-steps 500:1s --warmup 0s", "drop --rate-steps"),
         // load --call: what is refused before any server is asked (the rest in LoadAnyServiceTest)
         bad("load --concurrency 2 --data {}", "go with --call"),
         bad("load --concurrency 2 --call a.B/C --payload 10", "--payload"),
