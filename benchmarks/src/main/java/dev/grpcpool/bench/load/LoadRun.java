@@ -162,11 +162,9 @@ public final class LoadRun {
 
         @Override
         public void interval(IntervalSample sample, LoadGenerator g) {
-          if (poolTimeline != null) {
-            poolTimeline.secondClosed(sample.index());
-          }
+          PoolTimeline.Second poolSecond = poolTimeline == null ? null : poolTimeline.secondClosed(sample.index());
           if (!settings.quiet()) {
-            progress.interval(sample, g);
+            progress.interval(sample, g, poolSecond);
           }
         }
       };

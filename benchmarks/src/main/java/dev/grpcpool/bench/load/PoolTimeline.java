@@ -43,20 +43,20 @@ final class PoolTimeline {
     started = true;
   }
 
-  /** Second {@code index} of the measurement has closed. */
-  synchronized void secondClosed(int index) {
-    if (started) {
-      add(index, pool.stats());
-    }
+  /** Second {@code index} of the measurement has closed; returns its row, or null before the measurement. */
+  synchronized Second secondClosed(int index) {
+    return started ? add(index, pool.stats()) : null;
   }
 
-  private void add(int index, PoolStats s) {
+  private Second add(int index, PoolStats s) {
     long queued = s.queuedCalls();
     long nanos = queuedNanos(s);
-    rows.add(new Second(index, s.total(), s.sizing().target(), s.inFlight(), queued - queuedBefore,
-        LatencySummary.round((nanos - queuedNanosBefore) / 1e6)));
+    Second row = new Second(index, s.total(), s.sizing().target(), s.inFlight(), queued - queuedBefore,
+        LatencySummary.round((nanos - queuedNanosBefore) / 1e6));
+    rows.add(row);
     queuedBefore = queued;
     queuedNanosBefore = nanos;
+    return row;
   }
 
   /**
