@@ -115,7 +115,9 @@ public final class RunVerdict {
     double unfinished = percent(r.unfinished(), r.sent());
     long missedBySlots = r.missed() - r.missedByGenerator();
     long growth = r.backlog().growth();
-    boolean queueGrew = growth > Math.max(MIN_BACKLOG_GROWTH, MAX_BACKLOG_GROWTH_PERCENT / 100 * r.sent());
+    // A closed loop never has more calls in flight than callers: a rise only means its callers started after the
+    // measurement did (no warm-up), not that the target fell behind.
+    boolean queueGrew = open && growth > Math.max(MIN_BACKLOG_GROWTH, MAX_BACKLOG_GROWTH_PERCENT / 100 * r.sent());
     boolean missedMany = missedBySlots > MAX_MISSED_PERCENT / 100 * r.intended();
     if (unfinished > MAX_UNFINISHED_PERCENT || missedMany || queueGrew) {
       found.add(new Finding(Problem.OVERLOADED, open
