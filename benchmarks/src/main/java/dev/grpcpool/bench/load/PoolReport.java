@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * The pool's own counters over a run's measurement, the difference of a snapshot taken when it started and one
@@ -34,12 +35,11 @@ final class PoolReport {
       PoolStats.Sizing b = before == null ? null : before.sizing();
       Map<String, Long> reasons = new LinkedHashMap<>();
       for (PoolStats.ResizeReason reason : PoolStats.ResizeReason.values()) {
-        reasons.put(reason.name(), a.resizes(reason) - (b == null ? 0 : b.resizes(reason)));
+        reasons.put(reason.name(), since(b, a, x -> x.resizes(reason)));
       }
       return new Sizing(a.minSize(), a.maxSize(), before == null ? null : before.total(), after.total(), a.target(),
-          a.resizesUp() - (b == null ? 0 : b.resizesUp()), a.resizesDown() - (b == null ? 0 : b.resizesDown()),
-          reasons, a.channelsAdded() - (b == null ? 0 : b.channelsAdded()),
-          a.channelsRemoved() - (b == null ? 0 : b.channelsRemoved()));
+          since(b, a, PoolStats.Sizing::resizesUp), since(b, a, PoolStats.Sizing::resizesDown), reasons,
+          since(b, a, PoolStats.Sizing::channelsAdded), since(b, a, PoolStats.Sizing::channelsRemoved));
     }
 
     boolean sizesItself() {
@@ -51,23 +51,22 @@ final class PoolReport {
   static Map<String, Object> json(PoolStats before, PoolStats after, LoadResult r,
       List<PoolTimeline.Second> perSecond) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("reconnects", after.reconnects() - (before == null ? 0 : before.reconnects()));
-    m.put("noHealthyFallbacks", after.noHealthyFallbacks() - (before == null ? 0 : before.noHealthyFallbacks()));
-    m.put("queuedCalls", queuedCalls(before, after));
-    m.put("queuedMillis", LatencySummary.round(queuedMillis(before, after)));
+    m.put("reconnects", since(before, after, PoolStats::reconnects));
+    m.put("noHealthyFallbacks", since(before, after, PoolStats::noHealthyFallbacks));
+    m.put("queuedCalls", since(before, after, PoolStats::queuedCalls));
+    m.put("queuedMillis", LatencySummary.round(since(before, after, PoolTimeline::queuedNanos) / 1e6));
     Map<Integer, PoolStats.ChannelStats> old = byIndex(before);
     List<Map<String, Object>> channels = new ArrayList<>();
     for (PoolStats.ChannelStats c : after.channels()) {
       PoolStats.ChannelStats b = old.get(c.index());
-      long ok = c.callsOk() - (b == null ? 0 : b.callsOk());
-      long failed = c.callsFailed() - (b == null ? 0 : b.callsFailed());
+      long failed = since(b, c, PoolStats.ChannelStats::callsFailed);
       Map<String, Object> ch = new LinkedHashMap<>();
       ch.put("index", c.index());
       ch.put("target", c.target());
-      ch.put("calls", ok + failed);
+      ch.put("calls", since(b, c, PoolStats.ChannelStats::callsOk) + failed);
       ch.put("failed", failed);
-      ch.put("picks", c.picks() - (b == null ? 0 : b.picks()));
-      ch.put("queued", c.queuedCalls() - (b == null ? 0 : b.queuedCalls()));
+      ch.put("picks", since(b, c, PoolStats.ChannelStats::picks));
+      ch.put("queued", since(b, c, PoolStats.ChannelStats::queuedCalls));
       ch.put("stateAtEnd", c.state().name());
       ch.put("healthAtEnd", c.health().name());
       GroupStats byTarget = r.channels().get(c.target());
@@ -92,31 +91,28 @@ final class PoolReport {
     Map<Integer, PoolStats.ChannelStats> old = byIndex(before);
     for (PoolStats.ChannelStats c : after.channels()) {
       PoolStats.ChannelStats b = old.get(c.index());
-      long ok = c.callsOk() - (b == null ? 0 : b.callsOk());
-      long failed = c.callsFailed() - (b == null ? 0 : b.callsFailed());
-      out.printf("  %5d %-28s %10d %10d %10d %-18s %-9s%n", c.index(), c.target(), ok + failed, failed,
-          c.queuedCalls() - (b == null ? 0 : b.queuedCalls()), c.state(), c.health());
+      long failed = since(b, c, PoolStats.ChannelStats::callsFailed);
+      out.printf("  %5d %-28s %10d %10d %10d %-18s %-9s%n", c.index(), c.target(),
+          since(b, c, PoolStats.ChannelStats::callsOk) + failed, failed,
+          since(b, c, PoolStats.ChannelStats::queuedCalls), c.state(), c.health());
     }
     out.printf(Locale.ROOT, "  reconnects %d, no-healthy fallbacks %d; calls that waited for a stream %,d (%.1f ms"
-            + " in all)%n", after.reconnects() - (before == null ? 0 : before.reconnects()),
-        after.noHealthyFallbacks() - (before == null ? 0 : before.noHealthyFallbacks()), queuedCalls(before, after),
-        queuedMillis(before, after));
+            + " in all)%n", since(before, after, PoolStats::reconnects),
+        since(before, after, PoolStats::noHealthyFallbacks), since(before, after, PoolStats::queuedCalls),
+        since(before, after, PoolTimeline::queuedNanos) / 1e6);
     Sizing s = Sizing.of(before, after);
     if (s.sizesItself()) {
       out.printf(Locale.ROOT, "  sizes itself, %d..%d channels: %s at the start of the measurement, %d at the end"
               + " (aiming for %d); resizes up %d (calls queued %d, above the band %d), down %d (below the band);"
-              + " channels added %d, removed %d%n", s.minSize(), s.maxSize(), s.sizeAtStart() == null ? "-" : s.sizeAtStart(),
-          s.sizeAtEnd(), s.targetAtEnd(), s.resizesUp(), s.resizesByReason().get("CALLS_QUEUED"),
+              + " channels added %d, removed %d%n", s.minSize(), s.maxSize(),
+          s.sizeAtStart() == null ? "-" : s.sizeAtStart(), s.sizeAtEnd(), s.targetAtEnd(), s.resizesUp(), s.resizesByReason().get("CALLS_QUEUED"),
           s.resizesByReason().get("ABOVE_BAND"), s.resizesDown(), s.channelsAdded(), s.channelsRemoved());
     }
   }
 
-  private static long queuedCalls(PoolStats before, PoolStats after) {
-    return after.queuedCalls() - (before == null ? 0 : before.queuedCalls());
-  }
-
-  private static double queuedMillis(PoolStats before, PoolStats after) {
-    return (PoolTimeline.queuedNanos(after) - (before == null ? 0 : PoolTimeline.queuedNanos(before))) / 1e6;
+  /** A count over the measurement: its value at the end less its value at the start (none: 0). */
+  private static <T> long since(T before, T after, ToLongFunction<T> count) {
+    return count.applyAsLong(after) - (before == null ? 0 : count.applyAsLong(before));
   }
 
   private static Map<Integer, PoolStats.ChannelStats> byIndex(PoolStats stats) {
