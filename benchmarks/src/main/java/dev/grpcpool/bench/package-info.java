@@ -8,6 +8,8 @@
  *       workload, against a single channel;
  *   <li>{@link dev.grpcpool.bench.SingleVsPooledBenchmark}: one channel vs a pool, the pool's own cost per
  *       call, shared vs own event loops, and a server that caps calls per connection;
+ *   <li>{@link dev.grpcpool.bench.AdaptivePoolBenchmark}: a pool that sizes itself against fixed sizes, on a
+ *       server that caps calls per connection;
  *   <li>{@link dev.grpcpool.bench.StrategyBenchmark}: every strategy against a fleet with a faulty and a slow
  *       backend;
  *   <li>{@link dev.grpcpool.bench.L4Benchmark}: how many channels behind a layer-4 balancer that pins each
@@ -41,10 +43,11 @@
  *   PickOverhead    6 variants × 2 thread counts = 12 trials × 1 fork × (3 + 5) × 1 s =  96 s (+ ~ 25 s)
  *   PoolSize        3 workloads × 4 sizings     = 12 trials × 1 fork × (2 + 3) × 2 s = 120 s (+ ~ 40 s)
  *   SingleVsPooled  8 scenarios                 =  8 trials × 1 fork × (3 + 5) × 2 s = 128 s (+ ~ 25 s)
+ *   AdaptivePool    adaptive + 5 fixed sizes    =  6 trials × 1 fork × (3 + 5) × 2 s =  96 s (+ ~ 18 s)
  *   Strategy        4 strategies × 2 faults     =  8 trials × 1 fork × (2 + 3) × 2 s =  80 s (+ ~ 30 s)
  *   L4              2 modes × 6 sizes × 2 picks = 24 trials × 1 fork × (25 + 15) s    = 960 s (+ ~ 96 s)
  *   ChannelPerCall  2 transports × 2 variants   =  4 trials × 1 fork × (15 + 9) s     =  96 s (+ ~ 12 s)
- *   total                                         68 trials                         1480 s (+ ~228 s) ≈ 28 min
+ *   total                                         74 trials                         1576 s (+ ~246 s) ≈ 30 min
  * </pre>
  * {@code ReferenceBenchmark} (3 forks × (3 + 3) × 1 s) is a helper of the CI gate and runs only when named.
  *

@@ -103,6 +103,18 @@ class BenchmarkSmokeTest {
   }
 
   @Test
+  void adaptivePool_theSelfSizingAndAFixedPoolProduceThroughputLatencyAndReports() throws Exception {
+    Collection<RunResult> runs = new Runner(options(AdaptivePoolBenchmark.class)
+        .param("pool", "ADAPTIVE", "FIXED_2")
+        .param("inFlight", "40")
+        .build()).run();
+
+    assertThat(runs).hasSize(2);
+    runs.forEach(BenchmarkSmokeTest::assertCallsAndLatency);
+    assertReports(2);
+  }
+
+  @Test
   void strategy_countsOutcomesPerBackend() throws Exception {
     Collection<RunResult> runs = new Runner(options(StrategyBenchmark.class)
         .param("strategy", "ROUND_ROBIN", "HEALTHY_FIRST")

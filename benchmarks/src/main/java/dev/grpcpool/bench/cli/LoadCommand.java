@@ -8,6 +8,7 @@ import dev.grpcpool.bench.load.LoadSpec;
 import dev.grpcpool.bench.load.LoadTarget;
 import dev.grpcpool.bench.load.RunOutput;
 import dev.grpcpool.bench.load.RunSettings;
+import dev.grpcpool.bench.load.SelfSizing;
 import dev.grpcpool.bench.load.Channels;
 import dev.grpcpool.bench.load.call.CallSpec;
 import dev.grpcpool.bench.work.SizingWorkload;
@@ -145,6 +146,12 @@ public final class LoadCommand implements Callable<Integer> {
         description = "Open loop: calls started per second (> 0). Without it the run is closed loop.")
     Double rate;
 
+    @Option(names = "--rate-steps", paramLabel = "RATE:DURATION,...",
+        description = "Open loop whose rate changes: each step's calls/s for its time, in order, e.g."
+            + " 500:20s,4000:20s,0:10s (0: no calls, to watch what follows the load). The steps' times are the"
+            + " measured time (no --duration); needs a fixed --warmup, run at the first step's rate.")
+    String rateSteps;
+
     @Option(names = "--arrivals", defaultValue = "uniform", paramLabel = "uniform|poisson",
         description = "Spacing of open-loop calls: uniform or poisson. Default: ${DEFAULT-VALUE}.")
     Arrivals arrivals;
@@ -279,9 +286,12 @@ public final class LoadCommand implements Callable<Integer> {
     String tlsAuthority;
 
     @Option(names = "--pool-size", defaultValue = "auto", paramLabel = "N|auto",
-        description = "Channels in the pool, or auto for the rule of thumb for --work on this machine."
-            + " Default: ${DEFAULT-VALUE}.")
+        description = "Channels in the pool, or auto for the rule of thumb for --work on this machine; for a pool"
+            + " that sizes itself, --pool-min and --pool-max instead. Default: ${DEFAULT-VALUE}.")
     String poolSize;
+
+    @CommandLine.Mixin
+    SelfSizingOptions selfSizing = new SelfSizingOptions();
 
     @Option(names = "--strategy", defaultValue = "ROUND_ROBIN",
         paramLabel = "STRATEGY",
@@ -325,7 +335,9 @@ public final class LoadCommand implements Callable<Integer> {
      */
     public LoadSpec loadSpec(CommandLine cmd, boolean rateChosenLater, GeneratorOptions.Plan plan) {
       LoadSpec.Builder b;
-      if (rateChosenLater || rate != null) {
+      if (rateSteps != null) {
+        b = rateStepsLoad(cmd, rateChosenLater, plan);
+      } else if (rateChosenLater || rate != null) {
         b = LoadSpec.openLoop(rate != null ? rate / plan.count() : 1);
         if (concurrency != null) {
           b.concurrency(plan.share(concurrency));
@@ -361,6 +373,35 @@ public final class LoadCommand implements Callable<Integer> {
           .cpuMicros(cpuMicros != null ? cpuMicros : WorkProfile.preset(work).cpuMicros())
           .ioMicros(ioMicros != null ? ioMicros : WorkProfile.preset(work).ioMicros()).seed(seed)
           .maxErrorShare(maxErrorsPercent / 100).build();
+    }
+
+    /** An open loop in the steps of --rate-steps, checked against the options it cannot go with. */
+    private LoadSpec.Builder rateStepsLoad(CommandLine cmd, boolean rateChosenLater, GeneratorOptions.Plan plan) {
+      if (rate != null || rateChosenLater) {
+        throw new CommandLine.ParameterException(cmd, rate != null ? "give --rate or --rate-steps, not both"
+            : "--find-max picks the rates itself; drop --rate-steps");
+      }
+      if (specified(cmd, "--duration")) {
+        throw new CommandLine.ParameterException(cmd, "--rate-steps sets the measured time (its steps' times add up"
+            + " to it); drop --duration");
+      }
+      if (!specified(cmd, "--warmup") || warmup.trim().equalsIgnoreCase("auto")) {
+        throw new CommandLine.ParameterException(cmd, "--rate-steps starts its steps with the measurement, so it"
+            + " needs a fixed --warmup (e.g. --warmup 0s or 30s)");
+      }
+      if (plan.count() > 1) {
+        throw new CommandLine.ParameterException(cmd, "--rate-steps runs on one generator; drop --generators");
+      }
+      LoadSpec.Builder b;
+      try {
+        b = LoadSpec.openLoop(LoadSpec.RateStep.parse(rateSteps, DurationConverter::parse));
+      } catch (IllegalArgumentException | CommandLine.TypeConversionException e) {
+        throw new CommandLine.ParameterException(cmd, "--rate-steps: " + e.getMessage());
+      }
+      if (concurrency != null) {
+        b.concurrency(concurrency);
+      }
+      return b;
     }
 
     /**
@@ -421,8 +462,9 @@ public final class LoadCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(cmd, "--single-channel has no pool to pick from; drop --strategy");
       }
       Channels channels = singleChannel ? Channels.single() : Channels.pool(strategy);
-      return new RunSettings(loadSpec, channels, poolSize(cmd), SizingWorkload.of(work), healthService, healthInterval,
-          faults, out, quiet, metricsPort);
+      SelfSizing sizing = selfSizing.sizing(cmd, singleChannel);
+      return new RunSettings(loadSpec, channels, sizing != null ? null : poolSize(cmd), sizing,
+          SizingWorkload.of(work), healthService, healthInterval, faults, out, quiet, metricsPort);
     }
 
     /** The embedded fleet or the external target; starts the fleet. */
@@ -470,7 +512,7 @@ public final class LoadCommand implements Callable<Integer> {
       }
     }
 
-    private static boolean specified(CommandLine cmd, String... names) {
+    static boolean specified(CommandLine cmd, String... names) {
       CommandLine.ParseResult parsed = cmd.getParseResult();
       for (String n : names) {
         if (parsed != null && parsed.hasMatchedOption(n)) {

@@ -61,6 +61,10 @@ final class SizingMeasurement {
     if (m.load.fault != null) {
       throw new CommandLine.ParameterException(sizing, "--fault is not used by sizing --measure");
     }
+    if (m.load.selfSizing.given()) {
+      throw new CommandLine.ParameterException(sizing, "--pool-min, --pool-max and their tuning are not used by"
+          + " sizing --measure, which measures fixed --sizes");
+    }
     if (m.p99TargetMillis != null && !(m.p99TargetMillis > 0)) {
       throw new CommandLine.ParameterException(sizing, "--p99-target must be > 0 ms, was " + m.p99TargetMillis);
     }
@@ -82,7 +86,7 @@ final class SizingMeasurement {
     LoadSpec spec = m.load.loadSpec(sizing, slo != null, GeneratorOptions.Plan.ALONE);
     RunSettings settings = m.load.settings(spec, sizing);
     PoolSizing.Workload ruleOfThumb = SizingWorkload.of(workload != null ? workload : m.load.work);
-    settings = new RunSettings(spec, settings.channels(), null, ruleOfThumb, settings.healthService(),
+    settings = new RunSettings(spec, settings.channels(), null, null, ruleOfThumb, settings.healthService(),
         settings.healthInterval(), settings.faults(), settings.out(), settings.quiet(), null);
     RunOutput.checkUsable(settings.out());
     PrintWriter out = sizing.getOut();

@@ -1,6 +1,9 @@
 package dev.grpcpool.bench.load;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How the calls of an open-loop run are spaced in time.
@@ -10,10 +13,11 @@ import java.util.SplittableRandom;
  * source so a run can be repeated.
  *
  * <p>A schedule may start with a ramp: the rate rises linearly from {@link #RAMP_START_SHARE} of the rate to the
- * full rate over the ramp, so that a server whose JIT is still cold is not met by the full rate at once. Both
- * processes are built the same way: arrival {@code k} of a unit-rate process (at {@code k} for uniform, at a sum
- * of {@code k} exponential gaps for Poisson) is mapped through the inverse of the expected number of calls by
- * time {@code t}; with a ramp that inverse solves a quadratic, after it a line. Offsets are computed from
+ * full rate over the ramp, so that a server whose JIT is still cold is not met by the full rate at once; and its rate
+ * may change in steps ({@link LoadSpec.RateStep}: low, high, low again, or 0 for no calls). Both processes are built
+ * the same way: arrival {@code k} of a unit-rate process (at {@code k} for uniform, at a sum of {@code k}
+ * exponential gaps for Poisson) is mapped through the inverse of the expected number of calls by time {@code t}, a
+ * piecewise function: on a ramp that inverse solves a quadratic, at a steady rate a line. Offsets are computed from
  * {@code k} rather than summed, so rounding does not drift.
  */
 public enum Arrivals {
@@ -61,7 +65,32 @@ public enum Arrivals {
     if (generators < 1 || index < 0 || index >= generators) {
       throw new IllegalArgumentException("generator " + index + " of " + generators + " does not exist");
     }
-    Curve curve = new Curve(totalRatePerSecond / 1e9, rampNanos);
+    return schedule(Curve.steady(totalRatePerSecond / 1e9, rampNanos), seed, index, generators);
+  }
+
+  /**
+   * Returns generator {@code index}'s part of a schedule whose rate steps: a warm-up of {@code warmupNanos} at the
+   * first step's rate (ramped over its first {@code rampNanos}), then each step's rate for its duration; after the
+   * last step its rate goes on (a run ends there). A step at 0 calls/s sends nothing.
+   *
+   * @param steps the whole load's steps (all generators together), at least one, some rate &gt; 0
+   * @param rampNanos length of the ramp, in {@code 0..warmupNanos}
+   */
+  Schedule schedule(List<LoadSpec.RateStep> steps, long warmupNanos, long seed, long rampNanos, int index,
+      int generators) {
+    if (steps.isEmpty() || steps.stream().noneMatch(st -> st.ratePerSecond() > 0)) {
+      throw new IllegalArgumentException("rate steps must hold a rate > 0 calls/s, were " + steps);
+    }
+    if (rampNanos < 0 || rampNanos > warmupNanos) {
+      throw new IllegalArgumentException("ramp must be in 0.." + warmupNanos + " ns, was " + rampNanos + " ns");
+    }
+    if (generators < 1 || index < 0 || index >= generators) {
+      throw new IllegalArgumentException("generator " + index + " of " + generators + " does not exist");
+    }
+    return schedule(Curve.stepped(steps, warmupNanos, rampNanos), seed, index, generators);
+  }
+
+  private Schedule schedule(Curve curve, long seed, int index, int generators) {
     return this == UNIFORM ? new UniformSchedule(curve, index, generators)
         : new PoissonSchedule(curve, seed, index, generators);
   }
@@ -91,40 +120,103 @@ public enum Arrivals {
   }
 
   /**
-   * The expected number of calls by time {@code t} (in nanoseconds): {@code r0 t + (r - r0) t² / 2T} during a
-   * ramp of length {@code T} from {@code r0} to {@code r}, then {@code N(T) + r (t - T)}; and its inverse.
+   * The expected number of calls by time {@code t} (in nanoseconds), and its inverse: piecewise, each piece from
+   * {@code s} with a rate changing linearly from {@code r0} to {@code r1} over its length {@code T}, so
+   * {@code N(t) = N(s) + r0 (t - s) + (r1 - r0) (t - s)² / 2T} (a ramp; a steady rate where {@code r0 = r1}); the
+   * last piece is steady and never ends.
    */
   private static final class Curve {
-    private final double rate;
-    private final double rampNanos;
-    private final double startRate;
-    private final double callsInRamp;
+    /**
+     * When a rate of 0 lasts to the end, the time of the calls that never come: a day past the start of that
+     * piece, far beyond any run (which ends with its last step) and far from overflowing when added to a clock.
+     */
+    private static final long NEVER_AFTER_NANOS = TimeUnit.DAYS.toNanos(1);
 
-    Curve(double ratePerNano, long rampNanos) {
-      this.rate = ratePerNano;
-      this.rampNanos = rampNanos;
-      this.startRate = rampNanos == 0 ? ratePerNano : RAMP_START_SHARE * ratePerNano;
-      this.callsInRamp = (startRate + rate) / 2 * rampNanos;
+    private final double[] start;
+    private final double[] length;
+    private final double[] fromRate;
+    private final double[] toRate;
+    /** Expected calls by the start of each piece. */
+    private final double[] callsBefore;
+
+    /** Pieces as {length, rate at its start, rate at its end}, in nanoseconds and calls per nanosecond. */
+    private Curve(List<double[]> pieces) {
+      int n = pieces.size();
+      start = new double[n];
+      length = new double[n];
+      fromRate = new double[n];
+      toRate = new double[n];
+      callsBefore = new double[n];
+      double t = 0;
+      double calls = 0;
+      for (int i = 0; i < n; i++) {
+        double[] p = pieces.get(i);
+        start[i] = t;
+        length[i] = p[0];
+        fromRate[i] = p[1];
+        toRate[i] = p[2];
+        callsBefore[i] = calls;
+        t += p[0];
+        calls += (p[1] + p[2]) / 2 * p[0];
+      }
+    }
+
+    /** A ramp of {@code rampNanos} from {@link #RAMP_START_SHARE} of the rate, then the rate. */
+    static Curve steady(double ratePerNano, long rampNanos) {
+      List<double[]> pieces = new ArrayList<>();
+      if (rampNanos > 0) {
+        pieces.add(new double[] {rampNanos, RAMP_START_SHARE * ratePerNano, ratePerNano});
+      }
+      pieces.add(new double[] {Double.POSITIVE_INFINITY, ratePerNano, ratePerNano});
+      return new Curve(pieces);
+    }
+
+    /** A warm-up at the first step's rate (its first {@code rampNanos} a ramp), then the steps. */
+    static Curve stepped(List<LoadSpec.RateStep> steps, long warmupNanos, long rampNanos) {
+      List<double[]> pieces = new ArrayList<>();
+      double first = steps.get(0).ratePerSecond() / 1e9;
+      if (rampNanos > 0) {
+        pieces.add(new double[] {rampNanos, RAMP_START_SHARE * first, first});
+      }
+      if (warmupNanos > rampNanos) {
+        pieces.add(new double[] {warmupNanos - rampNanos, first, first});
+      }
+      for (int i = 0; i < steps.size(); i++) {
+        double rate = steps.get(i).ratePerSecond() / 1e9;
+        double nanos = i == steps.size() - 1 ? Double.POSITIVE_INFINITY : steps.get(i).duration().toNanos();
+        pieces.add(new double[] {nanos, rate, rate});
+      }
+      return new Curve(pieces);
     }
 
     /** The expected number of calls by {@code offsetNanos}. */
     double callsBy(long offsetNanos) {
       double t = offsetNanos;
-      if (t >= rampNanos) {
-        return callsInRamp + (t - rampNanos) * rate;
+      int i = start.length - 1;
+      while (i > 0 && t < start[i]) {
+        i--;
       }
-      return startRate * t + (rate - startRate) * t * t / (2 * rampNanos);
+      double dt = t - start[i];
+      double curve = fromRate[i] == toRate[i] ? 0 : (toRate[i] - fromRate[i]) / (2 * length[i]);
+      return callsBefore[i] + fromRate[i] * dt + curve * dt * dt;
     }
 
     /** The time at which the expected number of calls reaches {@code calls}. */
     long offsetOf(double calls) {
-      if (calls >= callsInRamp) {
-        return (long) (rampNanos + (calls - callsInRamp) / rate);
+      // The last piece whose start the count has reached: a piece at rate 0 adds no calls, so the piece after it
+      // starts at the same count and is the one chosen.
+      int i = start.length - 1;
+      while (i > 0 && calls < callsBefore[i]) {
+        i--;
       }
-      // a t² + b t - calls = 0 with a = (r - r0) / 2T, b = r0; the positive root, written to avoid cancellation.
-      double a = (rate - startRate) / (2 * rampNanos);
-      double b = startRate;
-      return (long) (2 * calls / (b + Math.sqrt(b * b + 4 * a * calls)));
+      double x = calls - callsBefore[i];
+      if (fromRate[i] == toRate[i]) {
+        return fromRate[i] == 0 ? (long) (start[i] + NEVER_AFTER_NANOS) : (long) (start[i] + x / fromRate[i]);
+      }
+      // a t² + b t - x = 0 with a = (r1 - r0) / 2T, b = r0; the positive root, written to avoid cancellation.
+      double a = (toRate[i] - fromRate[i]) / (2 * length[i]);
+      double b = fromRate[i];
+      return (long) (start[i] + 2 * x / (b + Math.sqrt(b * b + 4 * a * x)));
     }
   }
 

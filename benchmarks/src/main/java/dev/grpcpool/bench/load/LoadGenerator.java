@@ -270,8 +270,11 @@ public final class LoadGenerator {
       runStart = System.nanoTime();
       if (openLoop) {
         synchronized (scheduleLock) {
-          schedule = spec.arrivals().schedule(spec.rate() * spec.generators(), spec.seed(), warmUp.rampNanos(),
-              spec.generatorIndex(), spec.generators());
+          schedule = spec.rateSteps().isEmpty()
+              ? spec.arrivals().schedule(spec.rate() * spec.generators(), spec.seed(), warmUp.rampNanos(),
+                  spec.generatorIndex(), spec.generators())
+              : spec.arrivals().schedule(spec.rateSteps(), spec.warmup().toNanos(), spec.seed(), warmUp.rampNanos(),
+                  spec.generatorIndex(), spec.generators());
           nextIntended = runStart + schedule.nextOffsetNanos();
         }
       }
@@ -395,7 +398,13 @@ public final class LoadGenerator {
   private void openLoop() {
     while (!stopRequested) {
       long next = nextIntended;
-      if (next >= runEnd || System.nanoTime() >= runEnd) {
+      if (System.nanoTime() >= runEnd) {
+        return;
+      }
+      if (next >= runEnd) {
+        // No call is due before the end, but the measurement lasts until then: a last step at 0 calls/s is
+        // there to watch what happens after the load (a pool shrinking), second by second.
+        sleepUntil(runEnd);
         return;
       }
       if (!sleepUntil(Math.min(next, runEnd))) {

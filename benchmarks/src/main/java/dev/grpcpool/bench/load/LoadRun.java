@@ -11,8 +11,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +84,7 @@ public final class LoadRun {
         throw new IllegalArgumentException("--fault cannot be used with --find-max");
       }
       try (LoadTarget.Connection connection = target.connect(settings.channels(), settings.effectivePoolSize(),
-          settings.healthService(), settings.healthInterval())) {
+          settings.selfSizing(), settings.healthService(), settings.healthInterval())) {
         LoadSpec spec = settings.spec();
         CallTemplate calls = target.prepare(connection.channel(), spec, probeTimeout(spec));
         output = RunOutput.prepare(settings.out(), "find-max");
@@ -126,7 +124,7 @@ public final class LoadRun {
     validate(target, settings);
     LoadSpec spec = settings.spec();
     try (LoadTarget.Connection connection = target.connect(settings.channels(), settings.effectivePoolSize(),
-        settings.healthService(), settings.healthInterval());
+        settings.selfSizing(), settings.healthService(), settings.healthInterval());
         MetricsExposure metrics = MetricsExposure.start(connection.pool(), settings.metricsPort(), err)) {
       CallTemplate calls = target.prepare(connection.channel(), spec, probeTimeout(spec));
       LoadGenerator.checkRate(spec, calls);
@@ -141,12 +139,14 @@ public final class LoadRun {
           });
       AtomicReference<PoolStats> before = new AtomicReference<>();
       ChannelPool pool = connection.pool();
+      PoolTimeline poolTimeline = pool == null ? null : new PoolTimeline(pool);
       ProgressLine progress = new ProgressLine(err, spec.duration().toNanos() / 1e9);
       LoadGenerator.Listener listener = new LoadGenerator.Listener() {
         @Override
         public void measuring(long nanoTime) {
           if (pool != null) {
             before.set(pool.stats());
+            poolTimeline.start(before.get());
           }
           if (injector != null) {
             injector.start(nanoTime);
@@ -162,8 +162,9 @@ public final class LoadRun {
 
         @Override
         public void interval(IntervalSample sample, LoadGenerator g) {
+          PoolTimeline.Second poolSecond = poolTimeline == null ? null : poolTimeline.secondClosed(sample.index());
           if (!settings.quiet()) {
-            progress.interval(sample, g);
+            progress.interval(sample, g, poolSecond);
           }
         }
       };
@@ -184,9 +185,14 @@ public final class LoadRun {
           injector.close();
         }
       }
+      List<PoolTimeline.Second> poolSeconds = List.of();
+      PoolStats after = null;
       Map<String, Object> extra = new LinkedHashMap<>();
       if (pool != null) {
-        extra.put("pool", poolStats(before.get(), pool.stats(), result));
+        after = pool.stats();
+        poolTimeline.ended(result.intervals().size(), after);
+        poolSeconds = poolTimeline.rows();
+        extra.put("pool", PoolReport.json(before.get(), after, result, poolSeconds));
       }
       if (injector != null && !settings.faults().isEmpty()) {
         extra.put("faults", injector.applied());
@@ -195,13 +201,13 @@ public final class LoadRun {
       if (spread != null) {
         extra.put("l4", spread);
       }
-      output.write(result, configuration(), extra);
+      output.write(result, configuration(), extra, poolSeconds);
       SummaryText.print(result, target.description(), out);
       if (spread != null) {
         spread.print(out);
       }
       if (pool != null) {
-        printPool(out, pool.stats(), before.get());
+        PoolReport.print(out, before.get(), after);
       }
       out.println();
       out.println("Results: " + output.dir().toAbsolutePath());
@@ -244,60 +250,6 @@ public final class LoadRun {
     return c;
   }
 
-  /** The pool's own per-channel counters over the measurement (the difference of two snapshots). */
-  private static Map<String, Object> poolStats(PoolStats before, PoolStats after, LoadResult r) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("reconnects", after.reconnects() - (before == null ? 0 : before.reconnects()));
-    m.put("noHealthyFallbacks", after.noHealthyFallbacks() - (before == null ? 0 : before.noHealthyFallbacks()));
-    Map<Integer, PoolStats.ChannelStats> old = new HashMap<>();
-    if (before != null) {
-      before.channels().forEach(c -> old.put(c.index(), c));
-    }
-    List<Map<String, Object>> channels = new ArrayList<>();
-    for (PoolStats.ChannelStats c : after.channels()) {
-      PoolStats.ChannelStats b = old.get(c.index());
-      long ok = c.callsOk() - (b == null ? 0 : b.callsOk());
-      long failed = c.callsFailed() - (b == null ? 0 : b.callsFailed());
-      Map<String, Object> ch = new LinkedHashMap<>();
-      ch.put("index", c.index());
-      ch.put("target", c.target());
-      ch.put("calls", ok + failed);
-      ch.put("failed", failed);
-      ch.put("picks", c.picks() - (b == null ? 0 : b.picks()));
-      ch.put("stateAtEnd", c.state().name());
-      ch.put("healthAtEnd", c.health().name());
-      GroupStats byTarget = r.channels().get(c.target());
-      if (byTarget != null && after.channels().stream().filter(x -> x.target().equals(c.target())).count() == 1) {
-        ch.put("p50", LatencySummary.orNull(byTarget.p50Millis()));
-        ch.put("p99", LatencySummary.orNull(byTarget.p99Millis()));
-      }
-      channels.add(ch);
-    }
-    m.put("channels", channels);
-    return m;
-  }
-
-  private static void printPool(PrintWriter out, PoolStats after, PoolStats before) {
-    out.println();
-    out.printf("  pool channels (the pool's own counters)%n");
-    out.printf("  %5s %-28s %10s %10s %-18s %-9s%n", "index", "target", "calls", "failed", "state at end",
-        "health");
-    Map<Integer, PoolStats.ChannelStats> old = new HashMap<>();
-    if (before != null) {
-      before.channels().forEach(c -> old.put(c.index(), c));
-    }
-    for (PoolStats.ChannelStats c : after.channels()) {
-      PoolStats.ChannelStats b = old.get(c.index());
-      long ok = c.callsOk() - (b == null ? 0 : b.callsOk());
-      long failed = c.callsFailed() - (b == null ? 0 : b.callsFailed());
-      out.printf("  %5d %-28s %10d %10d %-18s %-9s%n", c.index(), c.target(), ok + failed, failed,
-          c.state(), c.health());
-    }
-    out.printf("  reconnects %d, no-healthy fallbacks %d%n",
-        after.reconnects() - (before == null ? 0 : before.reconnects()),
-        after.noHealthyFallbacks() - (before == null ? 0 : before.noHealthyFallbacks()));
-  }
-
   private static String describe(LoadSpec spec) {
     String warm = spec.warmupUntilSteady() ? "a warm-up until steady"
         : spec.warmup().isZero() ? "no warm-up" : DurationText.of(spec.warmup()) + " of warm-up";
@@ -311,8 +263,8 @@ public final class LoadRun {
       warm += "; calling " + spec.call().call();
     }
     return spec.mode() == LoadSpec.Mode.OPEN_LOOP
-        ? String.format(java.util.Locale.ROOT, "open loop %s calls/s for %s after %s",
-            SummaryText.number(spec.rate()), DurationText.of(spec.duration()), warm)
+        ? String.format(java.util.Locale.ROOT, "open loop %s for %s after %s", spec.rateText(),
+            DurationText.of(spec.duration()), warm)
         : String.format(java.util.Locale.ROOT, "closed loop, %d callers, for %s after %s", spec.concurrency(),
             DurationText.of(spec.duration()), warm);
   }

@@ -8,13 +8,17 @@ import dev.grpcpool.server.proto.EchoRequest;
 import com.google.protobuf.ByteString;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
- * What one load run sends: open loop at a fixed rate (optionally with a cap on calls in flight) or closed loop
- * with a number of callers, for how long, and what each call carries: an echo call of this project's bench server
- * (its payload and simulated work), or a call of any method that a {@link CallSpec} names.
+ * What one load run sends: open loop at a fixed rate or in rate steps (optionally with a cap on calls in flight) or
+ * closed loop with a number of callers, for how long, and what each call carries: an echo call of this project's
+ * bench server (its payload and simulated work), or a call of any method that a {@link CallSpec} names.
  *
  * <p>Immutable and thread-safe. Build with {@link #openLoop(double)} or {@link #closedLoop(int)}; the builder
  * checks each value at once and names the setting and its allowed range.
@@ -31,6 +35,8 @@ public final class LoadSpec {
 
   private final Mode mode;
   private final double rate;
+  /** An open loop's rate steps, in order; empty for one rate throughout. */
+  private final List<RateStep> rateSteps;
   private final Arrivals arrivals;
   private final int concurrency;
   private final Duration duration;
@@ -63,6 +69,7 @@ public final class LoadSpec {
   private LoadSpec(Builder b) {
     this.mode = b.mode;
     this.rate = b.rate;
+    this.rateSteps = b.rateSteps;
     this.arrivals = b.arrivals;
     this.concurrency = b.concurrency;
     this.duration = b.duration;
@@ -92,6 +99,71 @@ public final class LoadSpec {
   }
 
   /**
+   * An open-loop run whose rate changes in steps, measured for their total duration: each step's rate for its
+   * duration, in order (low, high, low again, to watch a pool follow the load). The warm-up, which must be a fixed
+   * time, runs at the first step's rate. {@link #rate()} is then the highest step's rate.
+   *
+   * @throws IllegalArgumentException if there is no step, or no step has a rate &gt; 0
+   */
+  public static Builder openLoop(List<RateStep> steps) {
+    if (steps == null || steps.isEmpty()) {
+      throw new IllegalArgumentException("rate steps must hold at least one step");
+    }
+    double peak = steps.stream().mapToDouble(RateStep::ratePerSecond).max().orElse(0);
+    if (!(peak > 0)) {
+      throw new IllegalArgumentException("rate steps must have a rate > 0 calls/s in some step, were " + steps);
+    }
+    Builder b = new Builder(Mode.OPEN_LOOP).rate(peak);
+    b.rateSteps = List.copyOf(steps);
+    return b;
+  }
+
+  /**
+   * One step of an open loop whose rate changes: {@code ratePerSecond} calls per second (0: none) for
+   * {@code duration}.
+   */
+  public record RateStep(double ratePerSecond, Duration duration) {
+    /** @throws IllegalArgumentException for a rate that is not a finite number &gt;= 0, or a duration &lt;= 0 */
+    public RateStep {
+      if (!(ratePerSecond >= 0) || Double.isInfinite(ratePerSecond)) {
+        throw new IllegalArgumentException("a step's rate must be >= 0 calls/s, was " + ratePerSecond);
+      }
+      if (duration == null || duration.isNegative() || duration.isZero()) {
+        throw new IllegalArgumentException("a step's duration must be > 0, was " + text(duration));
+      }
+    }
+
+    /**
+     * Parses steps written {@code RATE:DURATION,RATE:DURATION,...}, e.g. {@code 500:20s,4000:20s,0:10s}.
+     *
+     * @param durations parses a duration such as {@code 20s}, throwing on bad input
+     * @throws IllegalArgumentException naming the step and what is wrong with it
+     */
+    public static List<RateStep> parse(String text, Function<String, Duration> durations) {
+      List<RateStep> steps = new ArrayList<>();
+      for (String part : text.split(",", -1)) {
+        String[] f = part.trim().split(":", -1);
+        if (f.length != 2) {
+          throw new IllegalArgumentException("'" + part.trim() + "' is not RATE:DURATION (e.g. 500:20s,4000:20s)");
+        }
+        double rate;
+        try {
+          rate = Double.parseDouble(f[0].trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("'" + part.trim() + "': '" + f[0].trim() + "' is not a rate in calls/s");
+        }
+        steps.add(new RateStep(rate, durations.apply(f[1].trim())));
+      }
+      return steps;
+    }
+
+    @Override
+    public String toString() {
+      return SummaryText.number(ratePerSecond) + "/s for " + DurationText.of(duration);
+    }
+  }
+
+  /**
    * A closed-loop run with {@code callers} concurrent callers.
    *
    * @throws IllegalArgumentException if {@code callers} is not in 1..100000
@@ -105,9 +177,22 @@ public final class LoadSpec {
     return mode;
   }
 
-  /** Calls per second of an open-loop run; 0 for a closed-loop run. */
+  /** Calls per second of an open-loop run (the highest step's, when it steps); 0 for a closed-loop run. */
   public double rate() {
     return rate;
+  }
+
+  /** The rate steps of an open loop whose rate changes, in order; empty when one rate holds throughout. */
+  public List<RateStep> rateSteps() {
+    return rateSteps;
+  }
+
+  /** The rate for people: {@code 2,000 calls/s}, or the steps ({@code 500/s for 20s, then 4,000/s for 20s}). */
+  public String rateText() {
+    if (rateSteps.isEmpty()) {
+      return SummaryText.number(rate) + " calls/s";
+    }
+    return "steps of " + rateSteps.stream().map(RateStep::toString).collect(Collectors.joining(", then "));
   }
 
   public Arrivals arrivals() {
@@ -226,7 +311,8 @@ public final class LoadSpec {
 
   /** The same load with a fixed warm-up. */
   public LoadSpec withWarmup(Duration fixed) {
-    Builder b = mode == Mode.OPEN_LOOP ? openLoop(rate) : closedLoop(concurrency);
+    Builder b = mode == Mode.CLOSED_LOOP ? closedLoop(concurrency)
+        : rateSteps.isEmpty() ? openLoop(rate) : openLoop(rateSteps);
     return copyInto(b).concurrency(concurrency).warmup(fixed).build();
   }
 
@@ -248,6 +334,9 @@ public final class LoadSpec {
     m.put("mode", mode.name());
     if (mode == Mode.OPEN_LOOP) {
       m.put("rate", rate);
+      if (!rateSteps.isEmpty()) {
+        m.put("rateSteps", rateSteps.stream().map(RateStep::toString).toList());
+      }
       m.put("arrivals", arrivals.name());
       m.put("maxInFlight", concurrency == 0 ? "unlimited" : concurrency);
       m.put("lateThresholdMicros", lateThreshold.toNanos() / 1000);
@@ -287,6 +376,7 @@ public final class LoadSpec {
   public static final class Builder {
     private final Mode mode;
     private double rate;
+    private List<RateStep> rateSteps = List.of();
     private Arrivals arrivals = Arrivals.UNIFORM;
     private int concurrency;
     private Duration duration = Duration.ofSeconds(10);
@@ -469,6 +559,21 @@ public final class LoadSpec {
       if (startAt != null && warmupUntilSteady) {
         throw new IllegalArgumentException("a start time lines generators up only with a fixed warm-up"
             + " (e.g. --warmup 30s), not one that lasts until the run is steady");
+      }
+      if (!rateSteps.isEmpty()) {
+        if (warmupUntilSteady) {
+          throw new IllegalArgumentException("rate steps start with the measurement, so they need a fixed warm-up"
+              + " (e.g. --warmup 0s or 30s), not one that lasts until the run is steady");
+        }
+        if (generators > 1) {
+          throw new IllegalArgumentException("rate steps run on one generator, not " + generators);
+        }
+        // The steps are the measurement: their durations add up to it.
+        Duration total = Duration.ZERO;
+        for (RateStep step : rateSteps) {
+          total = total.plus(step.duration());
+        }
+        duration(total);
       }
       return new LoadSpec(this);
     }

@@ -211,6 +211,17 @@ public final class LoadTarget implements AutoCloseable {
    * @param healthService grpc.health.v1 service the pool checks (null: connectivity only, "": whole server)
    */
   public Connection connect(Channels channels, int size, String healthService, Duration healthInterval) {
+    return connect(channels, size, null, healthService, healthInterval);
+  }
+
+  /**
+   * As {@link #connect(Channels, int, String, Duration)}; with {@code selfSizing}, the pool starts at its
+   * {@linkplain SelfSizing#minSize() least size} and sizes itself within its bounds ({@code size} is not used). As
+   * long as the pool might have fewer channels than the embedded Netty fleet has backends, every channel dials all
+   * of them.
+   */
+  public Connection connect(Channels channels, int size, SelfSizing selfSizing, String healthService,
+      Duration healthInterval) {
     if (!(channels instanceof Channels.Pool pool)) {
       // An embedded Netty fleet's static:/// target spreads one channel's calls over every backend.
       boolean spread = fleet != null && !inProcess && balancer == null;
@@ -219,6 +230,9 @@ public final class LoadTarget implements AutoCloseable {
         b.defaultLoadBalancingPolicy("round_robin");
       }
       return new Connection(b.build());
+    }
+    if (selfSizing != null) {
+      size = selfSizing.minSize();
     }
     List<String> dial = targets;
     if (size < targets.size()) {
@@ -229,9 +243,13 @@ public final class LoadTarget implements AutoCloseable {
       // Fewer channels than backends: every channel dials all of them and spreads its calls round robin.
       dial = List.of(fleet.target());
     }
-    PoolConfig.Builder config = PoolConfig.builder(dial)
-        .size(size)
-        .pickStrategy(pool.strategy())
+    PoolConfig.Builder config = PoolConfig.builder(dial);
+    if (selfSizing != null) {
+      selfSizing.applyTo(config);
+    } else {
+      config.size(size);
+    }
+    config.pickStrategy(pool.strategy())
         .healthCheckInterval(healthInterval)
         .retryEnabled(false)
         .channelBuilderFactory(this::builder);

@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * The line a person watches during a run, once a second on standard error: during the warm-up, the calls that
  * ended and the calls in flight; then elapsed / total, the ok rate of the last second, totals, calls in flight,
- * and the corrected p99 so far.
+ * the corrected p99 so far, and with a pool its channels and the calls that waited for a stream in that second.
  *
  * <p>Called on the generator's ticker thread only.
  */
@@ -28,11 +28,17 @@ final class ProgressLine implements LoadGenerator.Listener {
 
   @Override
   public void interval(IntervalSample s, LoadGenerator g) {
+    interval(s, g, null);
+  }
+
+  /** One second of the measurement, with the pool as it was at its end ({@code pool} null: no pool). */
+  void interval(IntervalSample s, LoadGenerator g, PoolTimeline.Second pool) {
     double seconds = (s.endOffsetNanos() - s.startOffsetNanos()) / 1e9;
     double p99 = g.correctedMillisSoFar(99);
-    err.printf(Locale.ROOT, "[%5.1f/%.0f s] ok %,10.1f/s  sent %,10d  ok %,10d  failed %,8d  in flight %,6d  p99 %s%n",
+    err.printf(Locale.ROOT, "[%5.1f/%.0f s] ok %,10.1f/s  sent %,10d  ok %,10d  failed %,8d  in flight %,6d  p99 %s%s%n",
         s.endOffsetNanos() / 1e9, totalSeconds, seconds > 0 ? s.ok() / seconds : 0, g.sentSoFar(), g.okSoFar(),
-        g.failedSoFar(), g.inFlight(), Double.isNaN(p99) ? "-" : String.format(Locale.ROOT, "%.3f ms", p99));
+        g.failedSoFar(), g.inFlight(), Double.isNaN(p99) ? "-" : String.format(Locale.ROOT, "%.3f ms", p99),
+        pool == null ? "" : String.format(Locale.ROOT, "  pool %d (waited %,d)", pool.size(), pool.queuedCalls()));
     err.flush();
   }
 }

@@ -103,9 +103,18 @@ public final class RunOutput {
    * @param extra further top-level summary entries (pool statistics, applied faults), may be empty
    */
   public void write(LoadResult r, Map<String, Object> configuration, Map<String, Object> extra) {
+    write(r, configuration, extra, List.of());
+  }
+
+  /**
+   * Writes every file of the run; {@code timeline.csv} gets the pool's size and queuing of each second (the
+   * {@code pool_*} and {@code queued_*} columns) when {@code poolSeconds} holds any.
+   */
+  void write(LoadResult r, Map<String, Object> configuration, Map<String, Object> extra,
+      List<PoolTimeline.Second> poolSeconds) {
     Instant start = Instant.ofEpochMilli(r.startEpochMillis());
     String what = (r.spec().mode() == LoadSpec.Mode.OPEN_LOOP
-        ? "open loop " + SummaryText.number(r.spec().rate()) + " calls/s"
+        ? "open loop " + r.spec().rateText()
         : "closed loop " + r.spec().concurrency() + " callers") + ", target " + configuration.get("target")
         + (r.spec().generators() > 1
             ? ", generator " + r.spec().generatorIndex() + " of " + r.spec().generators() : "");
@@ -117,7 +126,7 @@ public final class RunOutput {
         java.util.concurrent.TimeUnit.MILLISECONDS);
     HgrmWriter.write(newFile(SERVICE_HGRM), r.uncorrected(), LoadRecorder.UNIT,
         java.util.concurrent.TimeUnit.MILLISECONDS);
-    writeString(TIMELINE, timeline(r));
+    writeString(TIMELINE, timeline(r, poolSeconds));
     writeString(SUMMARY, json(summary(r, configuration, extra)));
   }
 
@@ -223,9 +232,16 @@ public final class RunOutput {
   /**
    * One row per second of <em>intended</em> start: sent, ok, failed, unfinished, the corrected p50 / p99 / max of
    * the calls meant to start in that second, and failures by status (one column per code seen); then, labelled
-   * {@code completed_*}, the same second by completion (what the interval logs hold). Empty cells: no value.
+   * {@code completed_*}, the same second by completion (what the interval logs hold); with a pool's seconds, last,
+   * its size, the size it aimed for, its calls in flight and the calls that waited for a stream in that second and
+   * how long, all read as the second closed. New columns only ever go at the end, so readers that find columns by
+   * position keep working. Empty cells: no value.
    */
   static String timeline(LoadResult r) {
+    return timeline(r, List.of());
+  }
+
+  static String timeline(LoadResult r, List<PoolTimeline.Second> pool) {
     java.util.TreeSet<String> codes = new java.util.TreeSet<>();
     for (IntendedTimeline.Row row : r.timeline()) {
       codes.addAll(row.failedByStatus().keySet());
@@ -234,7 +250,10 @@ public final class RunOutput {
     for (String code : codes) {
       sb.append(",failed_").append(code);
     }
-    sb.append(",completed_ok,completed_failed,completed_p99_ms,completed_service_p99_ms\n");
+    sb.append(",completed_ok,completed_failed,completed_p99_ms,completed_service_p99_ms");
+    sb.append(pool.isEmpty() ? "\n" : ",pool_size,pool_target,pool_in_flight,queued_calls,queued_ms\n");
+    Map<Integer, PoolTimeline.Second> bySecond = new java.util.HashMap<>();
+    pool.forEach(p -> bySecond.put(p.second(), p));
     List<IntervalSample> completed = r.intervals();
     int rows = Math.max(r.timeline().size(), completed.size());
     for (int i = 0; i < rows; i++) {
@@ -256,6 +275,13 @@ public final class RunOutput {
             .append(fmt(s.correctedMillis(99))).append(',').append(fmt(LoadRecorder.millis(s.uncorrected(), 99)));
       } else {
         sb.append(",,,,");
+      }
+      PoolTimeline.Second p = bySecond.get(i);
+      if (p != null) {
+        sb.append(',').append(p.size()).append(',').append(p.target()).append(',').append(p.inFlight()).append(',')
+            .append(p.queuedCalls()).append(',').append(fmt(p.queuedMillis()));
+      } else if (!pool.isEmpty()) {
+        sb.append(",,,,,");
       }
       sb.append('\n');
     }

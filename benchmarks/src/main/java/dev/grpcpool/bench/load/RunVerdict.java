@@ -115,17 +115,19 @@ public final class RunVerdict {
     double unfinished = percent(r.unfinished(), r.sent());
     long missedBySlots = r.missed() - r.missedByGenerator();
     long growth = r.backlog().growth();
-    boolean queueGrew = growth > Math.max(MIN_BACKLOG_GROWTH, MAX_BACKLOG_GROWTH_PERCENT / 100 * r.sent());
+    // A closed loop never has more calls in flight than callers: a rise only means its callers started after the
+    // measurement did (no warm-up), not that the target fell behind.
+    boolean queueGrew = open && growth > Math.max(MIN_BACKLOG_GROWTH, MAX_BACKLOG_GROWTH_PERCENT / 100 * r.sent());
     boolean missedMany = missedBySlots > MAX_MISSED_PERCENT / 100 * r.intended();
     if (unfinished > MAX_UNFINISHED_PERCENT || missedMany || queueGrew) {
       found.add(new Finding(Problem.OVERLOADED, open
           ? String.format(Locale.ROOT,
               "calls in flight grew from %,d to %,d during the measurement, %.1f %% of the sends waited for one of"
                   + " the %s slots, %.1f %% of the calls were unfinished at the end, %,d were never sent; ok calls"
-                  + " came back at %,.1f/s of the %s/s asked for",
+                  + " came back at %,.1f/s of the %s asked for",
               r.backlog().atStart(), r.backlog().atEnd(), waited,
               spec.concurrency() == 0 ? "unlimited" : String.format(Locale.ROOT, "%,d", spec.concurrency()),
-              unfinished, missedBySlots, r.okRate(), SummaryText.number(spec.rate()))
+              unfinished, missedBySlots, r.okRate(), spec.rateText())
           : String.format(Locale.ROOT, "%.1f %% of the calls (%,d) were unfinished at the end", unfinished,
               r.unfinished())));
     }

@@ -24,7 +24,7 @@ final class SummaryText {
     }
     out.println();
     out.printf(Locale.ROOT, "Run: %s against %s; warm-up %s; %.1f s measured%s%n",
-        open ? String.format(Locale.ROOT, "open loop at %s calls/s (%s arrivals, %s)", number(spec.rate()),
+        open ? String.format(Locale.ROOT, "open loop at %s (%s arrivals, %s)", spec.rateText(),
             spec.arrivals().name().toLowerCase(Locale.ROOT), spec.concurrency() == 0 ? "no cap on calls in flight"
                 : String.format(Locale.ROOT, "at most %,d in flight", spec.concurrency()))
             : String.format(Locale.ROOT, "closed loop with %,d callers", spec.concurrency()),

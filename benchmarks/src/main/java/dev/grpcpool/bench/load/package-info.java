@@ -38,6 +38,14 @@
  * answer (for a failed call, from the backend behind the channel that carried it); per-channel figures from
  * {@link dev.grpcpool.bench.load.ChannelLabels}.
  *
+ * <h2>A pool that sizes itself, and rate steps</h2>
+ * With {@link dev.grpcpool.bench.load.SelfSizing} the run's pool sizes itself between a least and a most size.
+ * Whatever the pool, {@link dev.grpcpool.bench.load.PoolTimeline} reads its size and the calls that waited for a
+ * stream as each second of the measurement closes (the pool's columns of {@code timeline.csv}), and {@code
+ * PoolReport} adds up how it resized over the measurement. An open loop's rate may change in steps ({@link
+ * dev.grpcpool.bench.load.LoadSpec.RateStep}, 0 for no calls), so one run shows a pool following the load up and
+ * giving its channels back after it.
+ *
  * <h2>Saturation search</h2>
  * {@link dev.grpcpool.bench.load.FindMax} steps the open-loop rate up from a closed-loop probe's estimate, then
  * bisects, and reports the highest rate whose run held and whose corrected latency met the objective.

@@ -66,6 +66,83 @@ class LoadCommandTest {
   }
 
   @Test
+  void selfSizingPool_againstAServerCappedPerConnection_grows_andTimelineAndSummaryShowItsSize() throws Exception {
+    Path dir = tmp.resolve("self-sizing");
+
+    // 200 callers of 10 ms calls need 10 connections of 20 streams; the pool starts with one.
+    int code = cli.run("load", "--backends", "1", "--max-calls-per-connection", "20", "--io-micros", "10000",
+        "--concurrency", "200", "--pool-min", "1", "--pool-max", "16", "--resize-interval", "500ms",
+        "--resize-step", "16", "--duration", "4s", "--warmup", "0s", "--out", dir.toString(), "--quiet");
+
+    // Without a warm-up the callers may start after the measurement does (0 calls in flight at its start, 200 at its
+    // end): in a closed loop that is no growing queue, and the run holds.
+    assertThat(code).as(cli.err() + cli.out()).isZero();
+    assertThat(cli.out()).contains("sizes itself, 1..16 channels: 1 at the start of the measurement");
+    JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    assertThat(summary.get("failed").asLong()).as("exit %d: %s", code, cli.out()).isZero();
+    assertThat(summary.at("/configuration/channel/size").asText()).isEqualTo("1..16");
+    assertThat(summary.at("/configuration/channel/resizeIntervalMillis").asLong()).isEqualTo(500);
+    assertThat(summary.at("/configuration/channel/maxResizeStep").asInt()).isEqualTo(16);
+    JsonNode sizing = summary.at("/pool/sizing");
+    assertThat(sizing.get("resizesByReason").get("CALLS_QUEUED").asLong()).as("%s", sizing).isPositive();
+    assertThat(sizing.get("sizeAtEnd").asInt()).isGreaterThan(1);
+    assertThat(summary.at("/pool/queuedCalls").asLong()).isPositive();
+    JsonNode perSecond = summary.at("/pool/perSecond");
+    assertThat(perSecond.size()).isEqualTo(4);
+    assertThat(perSecond.get(3).get("size").asInt()).isGreaterThan(1);
+
+    List<String> timeline = Files.readAllLines(dir.resolve("timeline.csv"));
+    assertThat(timeline.get(0)).endsWith(",pool_size,pool_target,pool_in_flight,queued_calls,queued_ms");
+    assertThat(timeline).hasSize(5);
+    int columns = timeline.get(0).split(",").length;
+    for (String row : timeline.subList(1, 5)) {
+      String[] f = row.split(",", -1);
+      assertThat(f).as(row).hasSize(columns);
+      assertThat(Integer.parseInt(f[columns - 5])).as("pool size in %s", row).isBetween(1, 16);
+    }
+    long queued = timeline.subList(1, 5).stream().mapToLong(r -> Long.parseLong(r.split(",")[columns - 2])).sum();
+    assertThat(queued).as("queued calls per second add up to the run's").isEqualTo(
+        summary.at("/pool/queuedCalls").asLong());
+  }
+
+  @Test
+  void rateSteps_lowHighNone_thePoolGrowsWithTheLoadAndShrinksToMinSizeAfterIt() throws Exception {
+    Path dir = tmp.resolve("steps");
+
+    // 2,500 calls/s of 10 ms: 25 in flight, more than one connection's 20 streams; then no calls for 4 s.
+    int code = cli.run("load", "--backends", "1", "--max-calls-per-connection", "20", "--io-micros", "10000",
+        "--rate-steps", "200:2s,2500:3s,0:4s", "--warmup", "0s", "--concurrency", "200", "--pool-min", "1",
+        "--pool-max", "16", "--resize-interval", "500ms", "--resize-step", "16", "--out", dir.toString(),
+        "--quiet");
+
+    JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    assertThat(summary.get("failed").asLong()).as("exit %d: %s", code, cli.out()).isZero();
+    assertThat(summary.get("measuredSeconds").asDouble()).isCloseTo(9.0, org.assertj.core.data.Offset.offset(0.5));
+    assertThat(summary.at("/configuration/load/rateSteps").toString())
+        .isEqualTo("[\"200/s for 2s\",\"2,500/s for 3s\",\"0/s for 4s\"]");
+    assertThat(cli.out()).contains("open loop at steps of 200/s for 2s, then 2,500/s for 3s, then 0/s for 4s");
+    List<String> timeline = Files.readAllLines(dir.resolve("timeline.csv"));
+    assertThat(timeline).as("a row per second, those without calls too").hasSize(10);
+    int columns = timeline.get(0).split(",").length;
+    int[] size = column(timeline, columns - 5);
+    int[] inFlight = column(timeline, columns - 3);
+    String seconds = "channels " + java.util.Arrays.toString(size) + ", in flight " + java.util.Arrays.toString(inFlight);
+    assertThat(java.util.Arrays.stream(size, 2, 5).max().getAsInt()).as(seconds).isGreaterThan(1);
+    // The load has stopped once a second ends with no call in flight (a slow machine may still be serving the high
+    // step's calls early in the last step); a second later, two resize intervals, the pool is back at one channel.
+    int stopped = java.util.stream.IntStream.range(5, 9).filter(i -> inFlight[i] == 0).findFirst().orElse(9);
+    assertThat(stopped).as("the second the load stopped, %s", seconds).isLessThanOrEqualTo(7);
+    assertThat(size[8]).as(seconds).isEqualTo(1);
+    // Seconds in which no call was meant to start have no intended-start figures.
+    assertThat(timeline.get(8).split(",", -1)[1]).as("sent in second 7").isIn("", "0");
+  }
+
+  private static int[] column(List<String> timeline, int column) {
+    return timeline.subList(1, timeline.size()).stream().mapToInt(r -> Integer.parseInt(r.split(",", -1)[column]))
+        .toArray();
+  }
+
+  @Test
   void behindAnL4Balancer_eachChannelReachesOneBackend_andTheSummaryShowsTheSpread() throws Exception {
     Path dir = tmp.resolve("l4");
 

@@ -3,9 +3,12 @@ package dev.grpcpool.bench.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.data.Offset;
 import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +45,44 @@ class ArrivalsTest {
     // 100,000 arrivals at 1000/s take 100 s on average; exponential gaps: P(gap < mean) = 1 - 1/e = 63 %.
     assertThat((double) last).isCloseTo(100e9, Percentage.withPercentage(2));
     assertThat(shortGaps / 100_000.0).isCloseTo(0.632, Percentage.withPercentage(3));
+  }
+
+  @Test
+  void rateSteps_sendEachStepsRateForItsTime_afterAWarmUpAtTheFirst_andNothingAtZero() {
+    List<LoadSpec.RateStep> steps = List.of(new LoadSpec.RateStep(100, Duration.ofSeconds(1)),
+        new LoadSpec.RateStep(1000, Duration.ofSeconds(1)), new LoadSpec.RateStep(0, Duration.ofSeconds(2)),
+        new LoadSpec.RateStep(200, Duration.ofSeconds(1)));
+    for (Arrivals arrivals : Arrivals.values()) {
+      // Warm-up 0.5 s at 100/s, then the steps from 0.5 s: 1.5 s, 2.5 s, 4.5 s are their ends.
+      Arrivals.Schedule s = arrivals.schedule(steps, 500_000_000L, 5, 0, 0, 1);
+      int[] perHalfSecond = new int[12];
+      for (long t = s.nextOffsetNanos(); t < 6_000_000_000L; t = s.nextOffsetNanos()) {
+        perHalfSecond[(int) (t / 500_000_000L)]++;
+      }
+      double tolerance = arrivals == Arrivals.UNIFORM ? 1 : 30;
+      assertThat((double) perHalfSecond[0]).as(arrivals + " warm-up").isCloseTo(50, Offset.offset(tolerance));
+      assertThat((double) perHalfSecond[1] + perHalfSecond[2]).as(arrivals + " first step")
+          .isCloseTo(100, Offset.offset(tolerance));
+      assertThat((double) perHalfSecond[3] + perHalfSecond[4]).as(arrivals + " second step")
+          .isCloseTo(1000, Offset.offset(3 * tolerance));
+      for (int i = 5; i < 9; i++) {
+        assertThat(perHalfSecond[i]).as(arrivals + " at 0/s, half-second " + i).isZero();
+      }
+      assertThat((double) perHalfSecond[9] + perHalfSecond[10]).as(arrivals + " last step")
+          .isCloseTo(200, Offset.offset(tolerance));
+    }
+  }
+
+  @Test
+  void rateSteps_endingAtZero_sendNothingMore() {
+    List<LoadSpec.RateStep> steps = List.of(new LoadSpec.RateStep(1000, Duration.ofSeconds(1)),
+        new LoadSpec.RateStep(0, Duration.ofSeconds(1)));
+    Arrivals.Schedule s = Arrivals.UNIFORM.schedule(steps, 0, 1, 0, 0, 1);
+    for (int k = 0; k < 1000; k++) {
+      assertThat(s.nextOffsetNanos()).isLessThan(1_000_000_000L);
+    }
+    assertThat(s.nextOffsetNanos()).as("after the last call").isGreaterThan(TimeUnit.HOURS.toNanos(1));
+    assertThat(s.remainingBefore(TimeUnit.HOURS.toNanos(1))).isZero();
   }
 
   @Test

@@ -67,8 +67,8 @@ class LoadRunTest {
     LoadSpec spec = LoadSpec.openLoop(100).duration(Duration.ofMinutes(5)).build();
     StringWriter err = new StringWriter();
     RunSettings settings = RunSettings.of(spec).withPoolSize(2).withOut(tmp.resolve("m"));
-    settings = new RunSettings(settings.spec(), settings.channels(), settings.poolSize(), settings.workload(),
-        null, settings.healthInterval(), settings.faults(), settings.out(), false, 0);
+    settings = new RunSettings(settings.spec(), settings.channels(), settings.poolSize(), null,
+        settings.workload(), null, settings.healthInterval(), settings.faults(), settings.out(), false, 0);
     LoadRun run = new LoadRun(target, settings, new PrintWriter(new StringWriter(), true),
         new PrintWriter(err, true));
     CompletableFuture<LoadResult> result = CompletableFuture.supplyAsync(() -> {

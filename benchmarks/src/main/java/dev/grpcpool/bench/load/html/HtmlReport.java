@@ -16,10 +16,10 @@ import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * One self-contained HTML page of one or more load runs: the runs' counts and verdicts, latency percentiles, charts
- * of latency and calls per second (t = 0 at each run's own measured start, faults marked) and of the latency
- * distribution, per-backend and per-channel tables, and the runs' configurations. Charts are inline SVG; latency
- * charts are drawn on a log and on a linear axis with a switch between them in CSS, so the page needs neither
- * script nor network.
+ * of latency, calls and the pool's size per second (t = 0 at each run's own measured start, faults marked) and of
+ * the latency distribution, per-backend and per-channel tables, and the runs' configurations. Charts are inline SVG;
+ * latency charts are drawn on a log and on a linear axis with a switch between them in CSS, so the page needs
+ * neither script nor network.
  *
  * <p>{@link #of} reads and checks everything before {@link #writeTo} creates a file, so bad input leaves nothing
  * behind. Immutable once built; thread-safe.
@@ -198,6 +198,9 @@ public final class HtmlReport {
         .append("<label for=\"scale-lin\" class=\"switch\"> linear axis</label>\n<div class=\"charts\">\n");
     sb.append(bothScales(perSecondLatency(SvgChart.Scale.LOG), perSecondLatency(SvgChart.Scale.LINEAR)));
     sb.append("<div class=\"chart\">").append(perSecondCalls().toSvg()).append("</div>\n");
+    if (runs.stream().anyMatch(r -> r.timeline().hasPool())) {
+      sb.append("<div class=\"chart\">").append(perSecondPool().toSvg()).append("</div>\n");
+    }
     sb.append(bothScales(distribution(SvgChart.Scale.LOG), distribution(SvgChart.Scale.LINEAR)));
     sb.append("</div>\n");
     ReportTables.faults(sb, runs);
@@ -234,6 +237,25 @@ public final class HtmlReport {
     for (RunData r : runs) {
       RunData.Timeline t = r.timeline();
       c.series(label(r, "calls"), t.second(), t.calls()).series(label(r, "failed"), t.second(), t.errors(), true);
+      if (t.hasPool()) {
+        c.series(label(r, "waited for a stream"), t.second(), t.queuedCalls(), true);
+      }
+    }
+    return markFaults(c);
+  }
+
+  /**
+   * The pool's channels per second, where a pool that sizes itself shows how it followed the load. Its calls that
+   * waited for a stream are drawn in the calls chart: they are counted in calls, not channels.
+   */
+  private SvgChart perSecondPool() {
+    SvgChart c = new SvgChart("Pool size per second (channels at the end of each second)",
+        "seconds since the start of the measurement", "channels").scales(SvgChart.Scale.WHOLE, SvgChart.Scale.WHOLE);
+    for (RunData r : runs) {
+      RunData.Timeline t = r.timeline();
+      if (t.hasPool()) {
+        c.series(label(r, "pool size"), t.second(), t.poolSize());
+      }
     }
     return markFaults(c);
   }

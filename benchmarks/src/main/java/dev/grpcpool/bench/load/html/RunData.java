@@ -21,8 +21,9 @@ import org.HdrHistogram.HistogramLogReader;
 
 /**
  * What a report shows of one load run, or of several merged: the latency histograms per second keyed by wall-clock
- * second (corrected and service time), their totals, errors per second, the runs' summaries, and the start of the
- * measurement, which is t = 0 of the run's timeline (so runs side by side line up at their own starts).
+ * second (corrected and service time), their totals, errors per second, the pool's size and queued calls per second
+ * (runs with a pool), the runs' summaries, and the start of the measurement, which is t = 0 of the run's timeline
+ * (so runs side by side line up at their own starts).
  *
  * <p>{@link #merge} adds up runs that drove one target at the same time: histograms and counts of the same
  * wall-clock second are summed. It refuses runs that never ran at the same time, and generators of a split load
@@ -37,6 +38,9 @@ public final class RunData {
   private final TreeMap<Long, Histogram> corrected = new TreeMap<>();
   private final TreeMap<Long, Histogram> service = new TreeMap<>();
   private final TreeMap<Long, Long> errors = new TreeMap<>();
+  /** Channels of the run's pool, and calls that waited for a stream, per wall-clock second; empty without. */
+  private final TreeMap<Long, Long> poolSize = new TreeMap<>();
+  private final TreeMap<Long, Long> queued = new TreeMap<>();
   private final Histogram correctedTotal = new Histogram(3);
   private final Histogram serviceTotal = new Histogram(3);
   private final List<String> notes = new ArrayList<>();
@@ -82,7 +86,7 @@ public final class RunData {
     }
     Path timeline = dir.resolve(RunOutput.TIMELINE);
     if (Files.exists(timeline)) {
-      readErrors(timeline, d.corrected.firstKey(), d.errors);
+      readTimeline(timeline, d.corrected.firstKey(), d);
     }
     return d;
   }
@@ -110,27 +114,37 @@ public final class RunData {
     return Math.floorDiv(epochMillis + 500, 1000);
   }
 
-  /** Failed calls per second of completion, the view the interval logs hold (older files: by intended start). */
-  private static void readErrors(Path timeline, long firstSecond, Map<Long, Long> errors) {
+  /**
+   * From the timeline, by the column names (older files lack the later columns): failed calls per second of
+   * completion, the view the interval logs hold (older files: by intended start), and the pool's size and calls
+   * that waited for a stream (files of runs with a pool).
+   */
+  private static void readTimeline(Path timeline, long firstSecond, RunData d) {
     try {
       List<String> lines = Files.readAllLines(timeline, StandardCharsets.UTF_8);
       if (lines.isEmpty()) {
         return;
       }
       List<String> header = Arrays.asList(lines.get(0).split(",", -1));
-      int column = header.indexOf("completed_failed") >= 0 ? header.indexOf("completed_failed")
+      int failed = header.indexOf("completed_failed") >= 0 ? header.indexOf("completed_failed")
           : header.indexOf("failed");
-      if (column < 0) {
-        return;
-      }
+      int size = header.indexOf("pool_size");
+      int waited = header.indexOf("queued_calls");
       for (String line : lines.subList(1, lines.size())) {
         String[] f = line.split(",", -1);
-        if (f.length > column && !f[column].isEmpty()) {
-          errors.merge(firstSecond + Long.parseLong(f[0]), Long.parseLong(f[column]), Long::sum);
-        }
+        long second = firstSecond + Long.parseLong(f[0]);
+        addCell(f, failed, second, d.errors);
+        addCell(f, size, second, d.poolSize);
+        addCell(f, waited, second, d.queued);
       }
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("cannot read " + timeline + ": " + e.getMessage());
+    }
+  }
+
+  private static void addCell(String[] fields, int column, long second, Map<Long, Long> into) {
+    if (column >= 0 && fields.length > column && !fields[column].isEmpty()) {
+      into.merge(second, Long.parseLong(fields[column]), Long::sum);
     }
   }
 
@@ -162,6 +176,9 @@ public final class RunData {
       r.corrected.forEach((s, h) -> m.corrected.merge(s, h.copy(), RunData::sum));
       r.service.forEach((s, h) -> m.service.merge(s, h.copy(), RunData::sum));
       r.errors.forEach((s, n) -> m.errors.merge(s, n, Long::sum));
+      // Generators' pools add up: the channels and the waits of every generator in that second.
+      r.poolSize.forEach((s, n) -> m.poolSize.merge(s, n, Long::sum));
+      r.queued.forEach((s, n) -> m.queued.merge(s, n, Long::sum));
       m.correctedTotal.add(r.correctedTotal);
       m.serviceTotal.add(r.serviceTotal);
       m.sources.addAll(r.sources);
@@ -201,7 +218,8 @@ public final class RunData {
   public Timeline timeline() {
     long first = startSecond();
     int n = (int) (lastSecond() - first + 1);
-    Timeline t = new Timeline(new double[n], new double[n], new double[n], new double[n], new double[n]);
+    Timeline t = new Timeline(new double[n], new double[n], new double[n], new double[n], new double[n],
+        new double[n], new double[n]);
     for (int i = 0; i < n; i++) {
       Histogram h = corrected.get(first + i);
       t.second()[i] = i;
@@ -210,6 +228,10 @@ public final class RunData {
       t.errors()[i] = h == null ? Double.NaN : errors.getOrDefault(first + i, 0L);
       t.p50()[i] = any ? h.getValueAtPercentile(50) / 1000.0 : Double.NaN;
       t.p99()[i] = any ? h.getValueAtPercentile(99) / 1000.0 : Double.NaN;
+      Long size = poolSize.get(first + i);
+      t.poolSize()[i] = size == null ? Double.NaN : size;
+      Long waited = queued.get(first + i);
+      t.queuedCalls()[i] = waited == null ? Double.NaN : waited;
     }
     return t;
   }
@@ -308,8 +330,22 @@ public final class RunData {
    * @param errors calls that failed in that second
    * @param p50 corrected p50 in milliseconds
    * @param p99 corrected p99 in milliseconds
+   * @param poolSize channels in the run's pool at the end of that second (NaN: no pool, or not recorded)
+   * @param queuedCalls calls that waited for a stream on their connection in that second (NaN likewise)
    */
-  public record Timeline(double[] second, double[] calls, double[] errors, double[] p50, double[] p99) {}
+  public record Timeline(double[] second, double[] calls, double[] errors, double[] p50, double[] p99,
+      double[] poolSize, double[] queuedCalls) {
+
+    /** Whether the run recorded its pool's size (runs before it did, and single channels, did not). */
+    public boolean hasPool() {
+      for (double s : poolSize) {
+        if (!Double.isNaN(s)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 
   /**
    * Seconds (from t = 0, both included) in which a merged timeline has no data.

@@ -116,6 +116,32 @@ class HtmlReportTest {
   }
 
   @Test
+  void timelineWithPoolColumns_drawsThePoolSizeChart_andOlderTimelinesDoNot() {
+    Path pooled = SyntheticRun.startingAt(T0).seconds(4).poolSizes(1, 4, 8, 8).writeTo(tmp.resolve("pooled"));
+    Path older = SyntheticRun.startingAt(T0).seconds(4).writeTo(tmp.resolve("older"));
+
+    RunData.Timeline t = HtmlReport.of(List.of(pooled), false).runs().get(0).timeline();
+    String html = HtmlReport.of(List.of(pooled), false).render();
+    String withoutPool = HtmlReport.of(List.of(older), false).render();
+
+    assertThat(t.poolSize()).containsExactly(1, 4, 8, 8);
+    assertThat(t.queuedCalls()).containsExactly(1, 4, 8, 8);
+    assertThat(html).contains("Pool size per second", "waited for a stream");
+    assertThat(withoutPool).doesNotContain("Pool size per second", "waited for a stream");
+    assertThat(HtmlReport.of(List.of(older), false).runs().get(0).timeline().hasPool()).isFalse();
+  }
+
+  @Test
+  void merge_addsUpTheGeneratorsPools() {
+    Path a = SyntheticRun.startingAt(T0).seconds(3).poolSizes(1, 2, 4).writeTo(tmp.resolve("a"));
+    Path b = SyntheticRun.startingAt(T0).seconds(3).poolSizes(1, 1, 1).writeTo(tmp.resolve("b"));
+
+    RunData.Timeline t = HtmlReport.of(List.of(a, b), true).runs().get(0).timeline();
+
+    assertThat(t.poolSize()).containsExactly(2, 3, 5);
+  }
+
+  @Test
   void runsSideBySide_shareOneTimeAxisFromZero() {
     Path a = SyntheticRun.startingAt(T0).seconds(10).writeTo(tmp.resolve("a"));
     Path b = SyntheticRun.startingAt(T0.plusSeconds(30)).seconds(10).writeTo(tmp.resolve("b"));

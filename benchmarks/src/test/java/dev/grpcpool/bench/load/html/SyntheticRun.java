@@ -29,6 +29,8 @@ public final class SyntheticRun {
   private long p50Micros = 1_000;
   private long p99Micros = 20_000;
   private final List<FaultInjector.AppliedFault> faults = new ArrayList<>();
+  /** Channels of the pool per second, written as the timeline's pool columns; null for a timeline without. */
+  private int[] poolSizes;
 
   private SyntheticRun(Instant start) {
     this.start = start;
@@ -57,6 +59,15 @@ public final class SyntheticRun {
     return this;
   }
 
+  /**
+   * The pool's size in each second (the first {@code sizes.length} seconds), with as many calls that waited for a
+   * stream as it has channels; the timeline then has the pool columns a run with a pool writes.
+   */
+  public SyntheticRun poolSizes(int... sizes) {
+    this.poolSizes = sizes.clone();
+    return this;
+  }
+
   /** Writes the folder (created) and returns it. */
   public Path writeTo(Path dir) {
     try {
@@ -74,12 +85,18 @@ public final class SyntheticRun {
         }
       }
       StringBuilder timeline = new StringBuilder("second,sent,ok,failed,unfinished,p50_ms,p99_ms,max_ms,"
-          + "completed_ok,completed_failed,completed_p99_ms,completed_service_p99_ms\n");
+          + "completed_ok,completed_failed,completed_p99_ms,completed_service_p99_ms"
+          + (poolSizes == null ? "\n" : ",pool_size,pool_target,pool_in_flight,queued_calls,queued_ms\n"));
       for (int i = 0; i < seconds; i++) {
         int failed = i == 3 ? 7 : 0;
         timeline.append(i).append(',').append(callsPerSecond).append(',').append(callsPerSecond - failed)
             .append(',').append(failed).append(",0,1,20,20,").append(callsPerSecond - failed).append(',')
-            .append(failed).append(",20,20\n");
+            .append(failed).append(",20,20");
+        if (poolSizes != null) {
+          timeline.append(i < poolSizes.length ? "," + poolSizes[i] + "," + poolSizes[i] + ",10," + poolSizes[i]
+              + ",1.5" : ",,,,,");
+        }
+        timeline.append('\n');
       }
       Files.writeString(dir.resolve(RunOutput.TIMELINE), timeline);
       Map<String, Object> s = new LinkedHashMap<>();
