@@ -112,19 +112,15 @@ public class AdaptivePoolBenchmark extends ClosedLoopSuite {
 
   @Override
   protected void closeFixtures() throws InterruptedException {
-    try {
-      if (channels != null && pool == Pool.ADAPTIVE) {
-        // What the pool grew to is the other half of the answer; JMH shows a fork's output on its console.
-        PoolStats.Sizing s = channels.stats().sizing();
-        int size = channels.size();
-        System.out.printf(Locale.ROOT, "%nadaptive pool: %d %s at the end of the trial; grown %d times"
-                + " (calls queued %d, above the band %d), shrunk %d times%n", size, size == 1 ? "channel" : "channels",
-            s.resizesUp(), s.grownForQueuing(), s.grownAboveBand(), s.resizesDown());
-      }
-      Fixtures.close(channels);
-    } finally {
-      server.close();
+    if (channels != null && pool == Pool.ADAPTIVE) {
+      // What the pool grew to is the other half of the answer; JMH shows a fork's output on its console.
+      PoolStats.Sizing s = channels.stats().sizing();
+      int size = channels.size();
+      System.out.printf(Locale.ROOT, "%nadaptive pool: %d %s at the end of the trial; grown %d times"
+              + " (calls queued %d, above the band %d), shrunk %d times%n", size, size == 1 ? "channel" : "channels",
+          s.resizesUp(), s.grownForQueuing(), s.grownAboveBand(), s.resizesDown());
     }
+    Fixtures.close(channels, server::close);
   }
 
   /** Sends one call, waiting first while {@code inFlight} calls are outstanding (closed loop). */

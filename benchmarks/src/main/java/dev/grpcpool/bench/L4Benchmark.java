@@ -228,11 +228,7 @@ public class L4Benchmark extends ClosedLoopSuite {
 
   @Override
   protected void closeFixtures() throws InterruptedException {
-    try {
-      Fixtures.close(pool);
-    } finally {
-      fleet.close();
-    }
+    Fixtures.close(pool, fleet::close);
   }
 
   /** What the calls of an iteration achieved, per second, filled in once every call has completed. */

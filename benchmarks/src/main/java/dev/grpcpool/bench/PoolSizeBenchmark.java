@@ -114,11 +114,7 @@ public class PoolSizeBenchmark extends ClosedLoopSuite {
 
   @Override
   protected void closeFixtures() throws InterruptedException {
-    try {
-      Fixtures.close(pool);
-    } finally {
-      server.close();
-    }
+    Fixtures.close(pool, server::close);
   }
 
   /** Sends one call, waiting first while {@code inFlight} calls are outstanding (closed loop). */

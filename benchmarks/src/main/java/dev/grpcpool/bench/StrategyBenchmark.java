@@ -175,11 +175,7 @@ public class StrategyBenchmark extends ClosedLoopSuite {
 
   @Override
   protected void closeFixtures() throws InterruptedException {
-    try {
-      Fixtures.close(pool);
-    } finally {
-      fleet.close();
-    }
+    Fixtures.close(pool, fleet::close);
   }
 
   /**

@@ -59,6 +59,20 @@ public final class Fixtures {
   }
 
   /**
+   * Closes the pool, then what it calls (a server or a fleet, by {@code closeBackend}), which is closed even when
+   * the pool fails to terminate.
+   *
+   * @throws IllegalStateException if the pool has not terminated within {@link #TERMINATION}
+   */
+  public static void close(ChannelPool pool, Runnable closeBackend) throws InterruptedException {
+    try {
+      close(pool);
+    } finally {
+      closeBackend.run();
+    }
+  }
+
+  /**
    * Shuts the channel down.
    *
    * @throws IllegalStateException if it has not terminated within {@link #TERMINATION}
