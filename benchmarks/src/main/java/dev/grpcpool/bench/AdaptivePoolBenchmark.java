@@ -43,13 +43,13 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * not the pool, bounds the larger sizes. {@code grpcpool load --pool-min 1 --pool-max 16} shows the growth second
  * by second, and {@code scripts/self-sizing-check} compares the two with the load generator.
  *
- * <p>Time budget (default settings): 6 pools = 6 trials, each 1 fork × (3 warm-up + 5 measurement iterations) ×
- * 2 s = 16 s, plus about 3 s to start the fork, server and pool: about 115 s.
+ * <p>Time budget (default settings): 6 pools = 6 trials, each 1 fork × (20 warm-up + 5 measurement iterations) ×
+ * 2 s = 50 s (the warm-up: {@link ClosedLoopSuite#WARMUP_ITERATIONS}), plus about 3 s to start the fork, server and pool: about 5 min 20 s.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(1)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = ClosedLoopSuite.WARMUP_ITERATIONS, time = ClosedLoopSuite.WARMUP_SECONDS_PER_ITERATION)
 @Measurement(iterations = 5, time = 2)
 @State(Scope.Benchmark)
 public class AdaptivePoolBenchmark extends ClosedLoopSuite {

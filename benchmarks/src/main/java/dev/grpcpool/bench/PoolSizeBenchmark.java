@@ -45,13 +45,14 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * client, so more channels cannot make CPU work faster; what differs is connection-level queuing and how
  * many event-loop threads carry the calls.
  *
- * <p>Time budget (default settings): 3 workloads × 4 sizings = 12 trials, each 1 fork × (2 warm-up +
- * 3 measurement iterations) × 2 s = 10 s, plus about 3 s to start the fork, server and pool: about 160 s.
+ * <p>Time budget (default settings): 3 workloads × 4 sizings = 12 trials, each 1 fork × (20 warm-up +
+ * 3 measurement iterations) × 2 s = 46 s (the warm-up: {@link ClosedLoopSuite#WARMUP_ITERATIONS}), plus about
+ * 3 s to start the fork, server and pool: about 10 min.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(1)
-@Warmup(iterations = 2, time = 2)
+@Warmup(iterations = ClosedLoopSuite.WARMUP_ITERATIONS, time = ClosedLoopSuite.WARMUP_SECONDS_PER_ITERATION)
 @Measurement(iterations = 3, time = 2)
 @State(Scope.Benchmark)
 public class PoolSizeBenchmark extends ClosedLoopSuite {

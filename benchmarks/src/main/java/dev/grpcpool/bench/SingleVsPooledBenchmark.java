@@ -57,13 +57,14 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <p>How to read it: calls per second, higher is better; compare within a pair, in one run. The latency reports
  * (run folder, or {@code -prof dev.grpcpool.bench.LatencyProfiler}) show where the calls queued.
  *
- * <p>Time budget (default settings): 8 scenarios = 8 trials, each 1 fork × (3 warm-up + 5 measurement
- * iterations) × 2 s = 16 s, plus about 3 s to start: about 150 s.
+ * <p>Time budget (default settings): 8 scenarios = 8 trials, each 1 fork × (20 warm-up + 5 measurement
+ * iterations) × 2 s = 50 s (the warm-up: {@link ClosedLoopSuite#WARMUP_ITERATIONS}), plus about 3 s to start:
+ * about 7 min.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(1)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = ClosedLoopSuite.WARMUP_ITERATIONS, time = ClosedLoopSuite.WARMUP_SECONDS_PER_ITERATION)
 @Measurement(iterations = 5, time = 2)
 @State(Scope.Benchmark)
 public class SingleVsPooledBenchmark extends ClosedLoopSuite {

@@ -49,13 +49,14 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * latency reports (run folder) show the tail the slow backend adds. The pool checks health every
  * {@value #HEALTH_CHECK_MILLIS} ms; set-up waits (up to 10 s) until it has seen the fault.
  *
- * <p>Time budget (default settings): 4 strategies × 2 faults = 8 trials, each 1 fork × (2 warm-up +
- * 3 measurement iterations) × 2 s = 10 s, plus about 4 s to start the fork, fleet and pool: about 110 s.
+ * <p>Time budget (default settings): 4 strategies × 2 faults = 8 trials, each 1 fork × (20 warm-up +
+ * 3 measurement iterations) × 2 s = 46 s (the warm-up: {@link ClosedLoopSuite#WARMUP_ITERATIONS}), plus about
+ * 4 s to start the fork, fleet and pool: about 6 min 40 s.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(1)
-@Warmup(iterations = 2, time = 2)
+@Warmup(iterations = ClosedLoopSuite.WARMUP_ITERATIONS, time = ClosedLoopSuite.WARMUP_SECONDS_PER_ITERATION)
 @Measurement(iterations = 3, time = 2)
 @State(Scope.Benchmark)
 public class StrategyBenchmark extends ClosedLoopSuite {

@@ -36,18 +36,19 @@
  *
  * <h2>Time budget</h2>
  * Each suite sets its own {@code @Fork}, {@code @Warmup} and {@code @Measurement} so that a bare
- * {@code java -jar benchmarks/target/benchmarks.jar} runs all of them in about half an hour on a
+ * {@code java -jar benchmarks/target/benchmarks.jar} runs all of them in about 50 minutes on a
  * 2-core machine (trials × iterations × iteration time, plus about 2-4 s per trial to start the forked JVM,
- * servers and pools):
+ * servers and pools). The Netty closed-loop suites warm up 40 s per trial
+ * ({@link dev.grpcpool.bench.jmh.ClosedLoopSuite#WARMUP_ITERATIONS}: on 2 cores the JIT needs that long):
  * <pre>
- *   PickOverhead    6 variants × 2 thread counts = 12 trials × 1 fork × (3 + 5) × 1 s =  96 s (+ ~ 25 s)
- *   PoolSize        3 workloads × 4 sizings     = 12 trials × 1 fork × (2 + 3) × 2 s = 120 s (+ ~ 40 s)
- *   SingleVsPooled  8 scenarios                 =  8 trials × 1 fork × (3 + 5) × 2 s = 128 s (+ ~ 25 s)
- *   AdaptivePool    adaptive + 5 fixed sizes    =  6 trials × 1 fork × (3 + 5) × 2 s =  96 s (+ ~ 18 s)
- *   Strategy        4 strategies × 2 faults     =  8 trials × 1 fork × (2 + 3) × 2 s =  80 s (+ ~ 30 s)
- *   L4              2 modes × 6 sizes × 2 picks = 24 trials × 1 fork × (25 + 15) s    = 960 s (+ ~ 96 s)
- *   ChannelPerCall  2 transports × 2 variants   =  4 trials × 1 fork × (15 + 9) s     =  96 s (+ ~ 12 s)
- *   total                                         74 trials                         1576 s (+ ~246 s) ≈ 30 min
+ *   PickOverhead    6 variants × 2 thread counts = 12 trials × 1 fork × (3 + 5) × 1 s   =   96 s (+ ~ 25 s)
+ *   PoolSize        3 workloads × 4 sizings     = 12 trials × 1 fork × (20 + 3) × 2 s  =  552 s (+ ~ 40 s)
+ *   SingleVsPooled  8 scenarios                 =  8 trials × 1 fork × (20 + 5) × 2 s  =  400 s (+ ~ 25 s)
+ *   AdaptivePool    adaptive + 5 fixed sizes    =  6 trials × 1 fork × (20 + 5) × 2 s  =  300 s (+ ~ 18 s)
+ *   Strategy        4 strategies × 2 faults     =  8 trials × 1 fork × (20 + 3) × 2 s  =  368 s (+ ~ 30 s)
+ *   L4              2 modes × 6 sizes × 2 picks = 24 trials × 1 fork × (25 + 15) s      =  960 s (+ ~ 96 s)
+ *   ChannelPerCall  2 transports × 2 variants   =  4 trials × 1 fork × (15 + 9) s       =   96 s (+ ~ 12 s)
+ *   total                                         74 trials                           2772 s (+ ~246 s) ≈ 50 min
  * </pre>
  * {@code ReferenceBenchmark} (3 forks × (3 + 3) × 1 s) is a helper of the CI gate and runs only when named.
  *
