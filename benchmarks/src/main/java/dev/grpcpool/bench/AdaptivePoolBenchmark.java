@@ -44,7 +44,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * by second, and {@code scripts/self-sizing-check} compares the two with the load generator.
  *
  * <p>Time budget (default settings): 6 pools = 6 trials, each 1 fork × (20 warm-up + 5 measurement iterations) ×
- * 2 s = 50 s (the warm-up: {@link ClosedLoopSuite#WARMUP_ITERATIONS}), plus about 3 s to start the fork, server and pool: about 5 min 20 s.
+ * 2 s = 50 s (the warm-up: {@link ClosedLoopSuite#WARMUP_ITERATIONS}), plus about 3 s to start the fork, server
+ * and pool: about 5 min 20 s.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

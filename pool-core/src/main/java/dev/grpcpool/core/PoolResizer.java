@@ -25,9 +25,11 @@ import java.util.logging.Logger;
  * <p>The decision, with hysteresis: grow by {@code maxResizeStep} when calls queued on channels carrying at least
  * the band's low end (see {@link #wantedSize}); else keep the size within [⌈load / high⌉, ⌈load / low⌉]
  * (gax-java's rule), growing when calls per channel are above the band and shrinking when they are below it. At
- * most {@code maxResizeStep} channels per interval, never outside {@code minSize..maxSize}. A pool does not grow again while a channel it added is still connecting, so one
- * burst cannot add a step per interval before the first step could help. It does not remove the last healthy
- * channel: it stops shrinking instead.
+ * most {@code maxResizeStep} channels per interval, never outside {@code minSize..maxSize}. A pool does not grow
+ * again while a channel it added is still connecting, so one burst cannot add a step per interval before the
+ * first step could help; nor while none of its channels is READY: calls that wait for a backend that is down or
+ * still connecting look like load, and more connections to it would not carry them. It does not remove the last
+ * healthy channel: it stops shrinking instead.
  *
  * <p>Added channels take the next index and join the pick snapshot when READY; removed ones are the last
  * indices: they leave the snapshot first, then are retired like a replaced channel (shut down gracefully once
@@ -110,7 +112,7 @@ final class PoolResizer {
     int wanted = wantedSize(size, load, queuing, config);
     target = wanted;
     if (wanted > size) {
-      if (addedChannelConnecting()) {
+      if (addedChannelConnecting() || !anyChannelReady()) {
         return;
       }
       grow(Math.min(wanted - size, config.maxResizeStep()),
@@ -145,6 +147,16 @@ final class PoolResizer {
       wanted = size;
     }
     return Math.max(config.minSize(), Math.min(config.maxSize(), wanted));
+  }
+
+  /** Whether any channel in use is READY: growing helps only where calls can reach a backend. */
+  private boolean anyChannelReady() {
+    for (Slot slot : pool.slots()) {
+      if (slot.current().state() == ConnectivityState.READY) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether a channel added by a resize is still connecting: its step has not had a chance to help yet. */

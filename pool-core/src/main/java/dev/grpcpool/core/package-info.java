@@ -63,10 +63,10 @@
  * waits when its connection already carries the server's {@code MAX_CONCURRENT_STREAMS}, whatever that limit is.
  * It grows when calls queued on channels carrying at least the band's low end, or calls per channel are above
  * the band; it shrinks when they are below the band; by at most {@code maxResizeStep} channels per interval,
- * never outside {@code minSize..maxSize}, never while a channel it added is still connecting. Channels are added
- * at the next index and join the pick snapshot once READY; they are removed from the last index, leaving the
- * snapshot first and then draining like a replaced channel, and never when that would remove the last healthy
- * channel. A removed index keeps its slot and counters ({@code PoolStats.removed()}) and is reused when the pool
+ * never outside {@code minSize..maxSize}, never while a channel it added is still connecting or none is READY.
+ * Channels are added at the next index and join the pick snapshot once READY; they are removed from the last
+ * index, leaving the snapshot first and then draining like a replaced channel, and never when that would remove
+ * the last healthy channel. A removed index keeps its slot and counters ({@code PoolStats.removed()}) and is reused when the pool
  * grows again. Every pool, fixed ones included, reports the calls that waited and for how long per slot.
  *
  * <h2>Threads</h2>

@@ -208,6 +208,25 @@ class ChannelPoolResizeTest {
   }
 
   @Test
+  void callsWaitingForABackendThatIsDown_doNotGrowThePool() throws Exception {
+    Duration interval = Duration.ofMillis(100);
+    ChannelPool pool = support.pool(inProcessConfig(targets(support.inProcessBackends(1))).minSize(1).maxSize(4)
+        .resizeInterval(interval).channelBuilderFactory(deadFor(0)));
+    // Wait-for-ready calls stay in flight on the one channel, which never connects: 200 calls, 4 x the band's top.
+    SimpleServiceGrpc.SimpleServiceStub async = SimpleServiceGrpc.newStub(pool).withWaitForReady();
+    for (int i = 0; i < 200; i++) {
+      async.unaryRpc(request(""), new PoolTestSupport.Outcome());
+    }
+
+    await().atMost(LONG_WAIT).until(() -> pool.stats().sizing().target() == 4);
+    await("no growth over 10 decisions").during(interval.multipliedBy(10)).atMost(LONG_WAIT)
+        .until(() -> pool.size() == 1);
+    assertThat(pool.current(0).state()).isNotEqualTo(ConnectivityState.READY);
+    assertThat(pool.stats().sizing().resizesUp()).isZero();
+    assertThat(pool.stats().inFlight()).isEqualTo(200);
+  }
+
+  @Test
   void fixedSizePool_neverResizes_andReportsItsSizeAsTarget() throws Exception {
     ChannelPool pool = support.pool(inProcessConfig(targets(support.inProcessBackends(1))).size(3));
 
