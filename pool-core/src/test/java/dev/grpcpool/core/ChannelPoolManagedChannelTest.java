@@ -18,6 +18,7 @@ import io.grpc.testing.protobuf.SimpleRequest;
 import io.grpc.testing.protobuf.SimpleResponse;
 import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -145,10 +146,13 @@ class ChannelPoolManagedChannelTest {
     List<PoolTestBackend> backends = support.inProcessBackends(1);
     ChannelPool pool = support.pool(inProcessConfig(targets(backends)).size(4)
         .pickStrategy(PickStrategy.LEAST_IN_FLIGHT));
+    // Held until counted: a collection in between (other tests' garbage) would release some of them already.
+    List<ClientCall<SimpleRequest, SimpleResponse>> dropped = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      pool.newCall(SimpleServiceGrpc.getUnaryRpcMethod(), CallOptions.DEFAULT);
+      dropped.add(pool.newCall(SimpleServiceGrpc.getUnaryRpcMethod(), CallOptions.DEFAULT));
     }
     assertThat(pool.stats().inFlight()).as("counted from the pick").isEqualTo(100);
+    dropped.clear();
 
     await().atMost(LONG_WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
       System.gc();
