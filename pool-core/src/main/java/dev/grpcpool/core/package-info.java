@@ -66,8 +66,9 @@
  * never outside {@code minSize..maxSize}, never while a channel it added is still connecting or none is READY.
  * Channels are added at the next index and join the pick snapshot once READY; they are removed from the last
  * index, leaving the snapshot first and then draining like a replaced channel, and never when that would remove
- * the last healthy channel. A removed index keeps its slot and counters ({@code PoolStats.removed()}) and is reused when the pool
- * grows again. Every pool, fixed ones included, reports the calls that waited and for how long per slot.
+ * the last healthy channel. A removed index keeps its slot and counters ({@code PoolStats.removed()}) and is
+ * reused when the pool grows again. Every pool, fixed ones included, reports the calls that waited and for how
+ * long, per slot.
  *
  * <h2>Threads</h2>
  *
