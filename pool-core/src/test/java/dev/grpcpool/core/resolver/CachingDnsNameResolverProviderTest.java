@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -62,13 +63,18 @@ class CachingDnsNameResolverProviderTest {
 
   @AfterEach
   void tearDown() throws InterruptedException {
-    // Lookups first: a lookup finishing on its own thread drains the synchronization context there and may
-    // schedule an expiry timer; the scheduler must still be running when it does.
-    lookupExecutor.shutdownNow();
-    assertThat(lookupExecutor.awaitTermination(5, SECONDS)).isTrue();
+    // Resolvers first, and wait until their shutdown has run: the synchronization context may be draining on
+    // another thread (an expiry timer firing, a lookup finishing), which then runs the shutdown after its own
+    // work, and that work may schedule the next expiry. Once shut down, a resolver schedules nothing, so the
+    // lookups and the scheduler can stop without rejecting a timer.
     for (NameResolver r : resolvers) {
       syncContext.execute(r::shutdown);
     }
+    CountDownLatch drained = new CountDownLatch(1);
+    syncContext.execute(drained::countDown);
+    assertThat(drained.await(5, SECONDS)).as("resolvers shut down").isTrue();
+    lookupExecutor.shutdownNow();
+    assertThat(lookupExecutor.awaitTermination(5, SECONDS)).isTrue();
     scheduler.shutdownNow();
     assertThat(scheduler.awaitTermination(5, SECONDS)).isTrue();
     assertThat(uncaught).as("exceptions in the synchronization context").isEmpty();
