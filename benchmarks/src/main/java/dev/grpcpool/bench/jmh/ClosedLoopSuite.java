@@ -33,11 +33,13 @@ import org.openjdk.jmh.infra.IterationParams;
 public abstract class ClosedLoopSuite {
 
   /**
-   * Warm-up iterations of {@link #WARMUP_SECONDS_PER_ITERATION} s every Netty closed-loop suite runs per trial:
-   * 40 s. On 2 cores, where the JIT compilers share the cores with client and server, a closed loop over Netty
-   * ({@code AdaptivePoolBenchmark}'s 16 channels, 200 calls in flight) rose from 800 to 13,700 calls/s over its
-   * first 40 s and levelled off only then; after the 4 to 6 s these suites warmed up for before, every score was
-   * still rising through the measurement, so they compared warm-up states rather than pools.
+   * Warm-up iterations of {@link #WARMUP_SECONDS_PER_ITERATION} s that the Netty closed-loop suites with short
+   * iterations (PoolSize, SingleVsPooled, Strategy, AdaptivePool) run per trial: 40 s. (L4 and ChannelPerCall keep
+   * their own 25 s and 15 s of 5 s iterations, not yet checked against this.) On 2 cores, where the JIT
+   * compilers share the cores with client and server, a closed loop over Netty ({@code AdaptivePoolBenchmark}'s
+   * 16 channels, 200 calls in flight) rose from 800 to 13,700 calls/s over its first 40 s and levelled off only
+   * then; after the 4 to 6 s these suites warmed up for before, every score was still rising through the
+   * measurement, so they compared warm-up states rather than pools.
    */
   public static final int WARMUP_ITERATIONS = 20;
   /** The length of one warm-up iteration, in seconds. */
